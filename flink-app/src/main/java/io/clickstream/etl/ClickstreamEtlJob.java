@@ -1,0 +1,95 @@
+package io.clickstream.etl;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.dedup.DeduplicateEvents;
+import io.clickstream.etl.enrich.EnrichEvent;
+import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.RawRecord;
+import io.clickstream.etl.parse.ParseEvent;
+import io.clickstream.etl.pii.PiiScrubber;
+import io.clickstream.etl.pii.ScrubPersonalData;
+import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.RawObjectSource;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clickstream ETL: raw Firehose objects in, deduplicated, PII-free, enriched Snappy Parquet
+ * out, bad records to dead letters. On MSF the configuration comes from the runtime property
+ * groups; locally from {@code --key value} arguments (see {@link LocalRunner}).
+ */
+public final class ClickstreamEtlJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickstreamEtlJob.class);
+
+    private ClickstreamEtlJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (env instanceof LocalStreamEnvironment) {
+            LocalRunner.main(args);
+            return;
+        }
+        JobConfig config = JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties());
+        LOG.info("Starting with {}", config);
+        build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        env.execute("clickstream-etl");
+    }
+
+    /**
+     * Wires {@code source -> parse -> dedup -> PII -> enrich -> lake}, with dead letters from parse
+     * and dedup to their own sink. The source runs as one reader so objects are read in key
+     * (arrival) order; everything after the keyed shuffle runs at the environment's parallelism.
+     */
+    public static void build(StreamExecutionEnvironment env, JobConfig config, Source<RawRecord, ?, ?> source,
+                             Sink<ClickEvent> lake, Sink<DeadLetter> deadLetters) {
+        env.getConfig().enableObjectReuse();
+
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Raw Firehose objects")
+                .uid("raw-objects-source")
+                .setParallelism(1);
+
+        SingleOutputStreamOperator<ClickEvent> parsed = raw
+                .keyBy(r -> r.routingKey, Types.STRING)
+                .process(new ParseEvent(config))
+                .uid("parse-validate").name("Parse and validate");
+
+        SingleOutputStreamOperator<ClickEvent> unique = DataStreamUtils
+                .reinterpretAsKeyedStream(parsed, e -> e.eventId, Types.STRING)
+                .process(new DeduplicateEvents(config.dedupTtl, config.jobVersion, config.deadLetterMaxRawBytes))
+                .uid("deduplicate").name("Drop duplicates");
+
+        SingleOutputStreamOperator<ClickEvent> lakeReady = unique
+                .process(new ScrubPersonalData(new PiiScrubber(config))).uid("scrub-pii").name("Remove personal data")
+                .process(new EnrichEvent()).uid("enrich").name("Enrich");
+
+        lakeReady.sinkTo(lake).uid("lake-sink").name("Lake (Snappy Parquet)");
+
+        parsed.getSideOutput(ParseEvent.DEAD_LETTERS)
+                .union(unique.getSideOutput(ParseEvent.DEAD_LETTERS))
+                .sinkTo(deadLetters).uid("dead-letter-sink").name("Dead letters (JSON lines)");
+    }
+
+    /** Runs the job and, for a bounded run, logs and returns its accounting. */
+    static Accounting executeAndAccount(StreamExecutionEnvironment env, String name) throws Exception {
+        JobExecutionResult result = env.execute(name);
+        Accounting accounting = new Accounting(result.getAllAccumulatorResults());
+        LOG.info("{}", accounting);
+        return accounting;
+    }
+}

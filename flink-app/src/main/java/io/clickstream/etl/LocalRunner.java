@@ -1,0 +1,74 @@
+package io.clickstream.etl;
+
+import io.clickstream.etl.config.ConfigException;
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.RawObjectSource;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+
+/**
+ * Runs the job on an embedded Flink MiniCluster with the web UI, configured with the same keys as
+ * on MSF, given as {@code --key value}:
+ *
+ * <pre>--input.path ./data/raw --output.lake.path ./data/lake --output.dead-letter.path ./data/dead-letter --input.mode bounded</pre>
+ */
+public final class LocalRunner {
+
+    private LocalRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config;
+        try {
+            config = JobConfig.fromMap(JobConfig.parseArgs(args));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(config);
+    }
+
+    /** Runs until a bounded input is done (or forever when continuous) and returns the accounting. */
+    public static Accounting run(JobConfig config) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, config.webUiPort);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        if (config.checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+        }
+        // An embedded cluster does not set up file systems (s3://, s3a://) by itself.
+        FileSystem.initialize(conf, null);
+
+        StreamExecutionEnvironment env = config.webUiEnabled
+                ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
+                : StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.setParallelism(config.parallelism);
+        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        if (config.webUiEnabled) {
+            System.out.println("Flink web UI: http://localhost:" + config.webUiPort + " (" + config + ")");
+        }
+        Accounting accounting = ClickstreamEtlJob.executeAndAccount(env, "clickstream-etl");
+        System.out.println(accounting);
+        return accounting;
+    }
+}

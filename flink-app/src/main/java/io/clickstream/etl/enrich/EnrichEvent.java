@@ -1,0 +1,69 @@
+package io.clickstream.etl.enrich;
+
+import io.clickstream.etl.metrics.PipelineMetrics;
+import io.clickstream.etl.model.ClickEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Derives the analytics columns: revenue, UTC time parts, URL host/path and UTM fields, referrer
+ * host, and browser, OS, device class and bot flag from the user agent. Events reaching the end of
+ * this operator are the ones written to the lake.
+ */
+public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
+    private static final long serialVersionUID = 1L;
+    private static final long DAY = 86_400_000L;
+    private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+    private transient UserAgentClassifier agents;
+    private transient Counter written;
+
+    @Override
+    public void open(OpenContext openContext) {
+        agents = new UserAgentClassifier(10_000);
+        written = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.WRITTEN);
+    }
+
+    @Override
+    public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
+        enrich(event, agents);
+        written.inc();
+        out.collect(event);
+    }
+
+    /** Fills the derived fields of {@code e} in place. */
+    public static void enrich(ClickEvent e, UserAgentClassifier agents) {
+        e.revenueCents = "purchase".equals(e.eventType) && e.productPriceCents != null && e.quantity != null
+                ? e.productPriceCents * e.quantity
+                : 0L;
+        long day = Math.floorDiv(e.eventTimestamp, DAY);
+        e.eventDate = Math.toIntExact(day);
+        e.hour = (int) (Math.floorMod(e.eventTimestamp, DAY) / 3_600_000L);
+        e.dayOfWeek = DAYS[(int) Math.floorMod(day + 3, 7)]; // 1970-01-01 was a Thursday
+
+        e.pageHost = UrlParts.host(e.pageUrl);
+        e.pagePath = UrlParts.path(e.pageUrl);
+        e.referrerHost = UrlParts.host(e.referrer);
+        e.utmSource = UrlParts.queryParameter(e.pageUrl, "utm_source");
+        e.utmMedium = UrlParts.queryParameter(e.pageUrl, "utm_medium");
+        e.utmCampaign = UrlParts.queryParameter(e.pageUrl, "utm_campaign");
+        e.utmTerm = UrlParts.queryParameter(e.pageUrl, "utm_term");
+        e.utmContent = UrlParts.queryParameter(e.pageUrl, "utm_content");
+
+        if (e.userAgent != null && !e.userAgent.isEmpty()) {
+            UserAgentClassifier.Agent agent = agents.classify(e.userAgent);
+            if (agent.browser != null) {
+                e.browser = agent.browser;
+                e.browserVersion = agent.browserVersion;
+            }
+            if (agent.os != null) {
+                e.os = agent.os;
+            }
+            e.deviceType = agent.deviceType;
+            e.isBot = agent.bot;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.clickstream.etl.enrich;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Lenient URL splitting for analytics: host, path and query parameters of whatever producers send,
+ * including URLs that {@link java.net.URI} would reject (spaces, unencoded characters).
+ */
+public final class UrlParts {
+
+    private UrlParts() {
+    }
+
+    /** Lower-case host without port or credentials, or null. */
+    public static String host(String url) {
+        if (url == null) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return null;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            authority = authority.substring(at + 1);
+        }
+        int colon = authority.startsWith("[") ? authority.indexOf("]:") + 1 : authority.lastIndexOf(':');
+        if (colon > 0) {
+            authority = authority.substring(0, colon);
+        }
+        return authority.isEmpty() ? null : authority.toLowerCase(Locale.ROOT);
+    }
+
+    /** The path ("/" when empty), without query or fragment, or null for a URL without scheme. */
+    public static String path(String url) {
+        if (url == null) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return null;
+        }
+        int start = scheme + 3;
+        while (start < url.length() && "/?#".indexOf(url.charAt(start)) < 0) {
+            start++;
+        }
+        int end = start;
+        while (end < url.length() && "?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        return start == end ? "/" : url.substring(start, end);
+    }
+
+    /** The decoded value of the first query parameter {@code name}, or null. */
+    public static String queryParameter(String url, String name) {
+        if (url == null) {
+            return null;
+        }
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        int end = url.indexOf('#', q);
+        if (end < 0) {
+            end = url.length();
+        }
+        int pos = q + 1;
+        while (pos < end) {
+            int amp = url.indexOf('&', pos);
+            if (amp < 0 || amp > end) {
+                amp = end;
+            }
+            int eq = url.indexOf('=', pos);
+            if (eq > 0 && eq < amp && url.regionMatches(pos, name, 0, name.length()) && eq - pos == name.length()) {
+                String value = decode(url.substring(eq + 1, amp));
+                return value.isEmpty() ? null : value;
+            }
+            pos = amp + 1;
+        }
+        return null;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.clickstream.etl.enrich;
+
+import ua_parser.Client;
+import ua_parser.Parser;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Browser, OS, device class and bot flag from a user-agent string, using the uap-java parser and
+ * the ua-parser project's maintained regexes. Results are cached per string: real traffic has few
+ * distinct agents, and parsing one costs far more than a map lookup.
+ */
+public final class UserAgentClassifier {
+
+    /** What the lake keeps of a user agent. */
+    public static final class Agent {
+        public final String browser;
+        public final String browserVersion;
+        public final String os;
+        public final String deviceType;
+        public final boolean bot;
+
+        Agent(String browser, String browserVersion, String os, String deviceType, boolean bot) {
+            this.browser = browser;
+            this.browserVersion = browserVersion;
+            this.os = os;
+            this.deviceType = deviceType;
+            this.bot = bot;
+        }
+    }
+
+    private final Parser parser = new Parser();
+    private final Map<String, Agent> cache;
+
+    public UserAgentClassifier(int cacheSize) {
+        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Agent> eldest) {
+                return size() > cacheSize;
+            }
+        };
+    }
+
+    public Agent classify(String userAgent) {
+        Agent agent = cache.get(userAgent);
+        if (agent == null) {
+            agent = parse(userAgent);
+            cache.put(userAgent, agent);
+        }
+        return agent;
+    }
+
+    private Agent parse(String userAgent) {
+        Client c = parser.parse(userAgent);
+        boolean bot = "Spider".equals(c.device.family);
+        String browser = other(c.userAgent.family);
+        String version = join(c.userAgent.major, c.userAgent.minor, c.userAgent.patch);
+        String os = other(c.os.family);
+        return new Agent(browser, version, os, deviceType(c, userAgent, bot), bot);
+    }
+
+    private static String deviceType(Client c, String userAgent, boolean bot) {
+        String device = c.device.family == null ? "" : c.device.family.toLowerCase(Locale.ROOT);
+        String os = c.os.family == null ? "" : c.os.family;
+        if (bot) {
+            return "desktop";
+        }
+        if (device.contains("ipad") || device.contains("tablet") || device.contains("kindle")
+                || (os.equals("Android") && !userAgent.contains("Mobile"))) {
+            return "tablet";
+        }
+        if (os.equals("iOS") || os.equals("Android") || userAgent.contains("Mobile")) {
+            return "mobile";
+        }
+        return "desktop";
+    }
+
+    private static String other(String family) {
+        return family == null || family.equals("Other") ? null : family;
+    }
+
+    private static String join(String major, String minor, String patch) {
+        if (major == null) {
+            return null;
+        }
+        StringBuilder v = new StringBuilder(major);
+        if (minor != null) {
+            v.append('.').append(minor);
+            if (patch != null) {
+                v.append('.').append(patch);
+            }
+        }
+        return v.toString();
+    }
+}

@@ -1,0 +1,101 @@
+package io.clickstream.etl.local;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Athena-style questions over a local lake, answered by DuckDB, for the demo. (The Athena queries
+ * themselves are checked on Trino; DuckDB is only a quick local reader here.)
+ */
+public final class LakeQueries {
+
+    /** Title to SQL, over the views {@code events} and {@code dead_letters}. */
+    public static final Map<String, String> DEMO = new LinkedHashMap<>();
+
+    static {
+        DEMO.put("Events by type", "SELECT event_type, count(*) AS events FROM events GROUP BY 1 ORDER BY 2 DESC");
+        DEMO.put("Daily revenue (event date, UTC)",
+                "SELECT year || '-' || month || '-' || day AS day, count(*) FILTER (WHERE event_type = 'purchase') AS purchases, "
+                        + "sum(revenue) AS revenue FROM events GROUP BY 1 ORDER BY 1");
+        DEMO.put("Top products by revenue",
+                "SELECT product_id, any_value(product_name) AS name, sum(revenue) AS revenue FROM events "
+                        + "WHERE event_type = 'purchase' GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 5");
+        DEMO.put("Conversion funnel (sessions)",
+                "SELECT count(DISTINCT session_id) AS sessions, "
+                        + "count(DISTINCT session_id) FILTER (WHERE event_type = 'add_to_cart') AS carted, "
+                        + "count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase') AS purchased FROM events");
+        DEMO.put("Browsers (from user agents)",
+                "SELECT browser, device_type, count(*) AS events, sum(CASE WHEN is_bot THEN 1 ELSE 0 END) AS bot_events "
+                        + "FROM events GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8");
+        DEMO.put("Dead letters by failure type",
+                "SELECT failure_type, count(*) AS records, any_value(message) AS example FROM dead_letters GROUP BY 1 ORDER BY 2 DESC");
+    }
+
+    private final Connection connection;
+
+    public LakeQueries(Path lake, Path deadLetters) throws SQLException {
+        connection = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE VIEW events AS SELECT * FROM read_parquet('" + lake.toAbsolutePath() + "/**/*.parquet', "
+                    + "hive_partitioning = true, hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR})");
+            s.execute("CREATE VIEW dead_letters AS SELECT * FROM read_json('" + deadLetters.toAbsolutePath() + "/**/*.json.gz', "
+                    + "format = 'newline_delimited', hive_partitioning = false, union_by_name = true)");
+        }
+    }
+
+    /** Runs a query and renders it as an aligned text table. */
+    public String table(String sql) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            int n = meta.getColumnCount();
+            String[] header = new String[n];
+            for (int i = 0; i < n; i++) {
+                header[i] = meta.getColumnLabel(i + 1);
+            }
+            rows.add(header);
+            while (rs.next()) {
+                String[] row = new String[n];
+                for (int i = 0; i < n; i++) {
+                    Object v = rs.getObject(i + 1);
+                    String text = v == null ? "NULL" : v.toString();
+                    row[i] = text.length() > 60 ? text.substring(0, 57) + "..." : text;
+                }
+                rows.add(row);
+            }
+        }
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < width.length; i++) {
+                out.append(i == 0 ? "| " : " | ").append(String.format("%-" + width[i] + "s", rows.get(r)[i]));
+            }
+            out.append(" |\n");
+            if (r == 0) {
+                for (int i = 0; i < width.length; i++) {
+                    out.append(i == 0 ? "|-" : "-|-").append("-".repeat(width[i]));
+                }
+                out.append("-|\n");
+            }
+        }
+        return out.toString();
+    }
+
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

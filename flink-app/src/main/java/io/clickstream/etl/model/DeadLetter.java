@@ -1,0 +1,44 @@
+package io.clickstream.etl.model;
+
+import java.nio.charset.StandardCharsets;
+
+/** A record that could not go to the lake, with everything needed to understand and replay it. */
+public class DeadLetter {
+    public FailureType failureType;
+    /** Field that broke a rule, for schema violations. */
+    public String field;
+    /** Rule that was broken, for schema violations (e.g. {@code required}, {@code uuid}). */
+    public String rule;
+    public String message;
+    public String sourceFile;
+    public long lineNumber;
+    /** Processing time of the failure, epoch millis UTC. */
+    public long failureTime;
+    public String jobVersion;
+    public String rawText;
+    public boolean rawTruncated;
+    /** Size of the original record in bytes, also when {@link #rawText} was truncated. */
+    public long rawBytes;
+
+    public DeadLetter() {
+    }
+
+    /** A dead letter for {@code raw}, keeping at most {@code maxRawBytes} of it. */
+    public static DeadLetter of(FailureType type, String field, String rule, String message, byte[] raw,
+                                long originalSize, String sourceFile, long lineNumber, long now, String jobVersion, int maxRawBytes) {
+        DeadLetter d = new DeadLetter();
+        d.failureType = type;
+        d.field = field;
+        d.rule = rule;
+        d.message = message;
+        d.sourceFile = sourceFile;
+        d.lineNumber = lineNumber;
+        d.failureTime = now;
+        d.jobVersion = jobVersion;
+        int keep = Math.min(raw.length, maxRawBytes);
+        d.rawText = new String(raw, 0, keep, StandardCharsets.UTF_8);
+        d.rawBytes = Math.max(originalSize, raw.length);
+        d.rawTruncated = d.rawBytes > keep;
+        return d;
+    }
+}

@@ -1,0 +1,293 @@
+package io.clickstream.etl.parse;
+
+import io.clickstream.etl.model.ClickEvent;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns one JSON object into a validated {@link ClickEvent}. Throws {@link IOException} for JSON
+ * that is not well formed and {@link SchemaViolation} for a broken rule, naming field and rule.
+ */
+public final class EventParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Set<String> EVENT_TYPES =
+            Set.of("page_view", "add_to_cart", "remove_from_cart", "purchase", "search", "login", "logout");
+    public static final Set<String> DEVICE_TYPES = Set.of("desktop", "mobile", "tablet");
+    /** Earliest accepted event time: catches epoch seconds sent where milliseconds belong. */
+    public static final long MIN_TIMESTAMP = 946_684_800_000L; // 2000-01-01T00:00:00Z
+    private static final BigDecimal MAX_PRICE = new BigDecimal("9999999999.99");
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final long maxFutureSkewMillis;
+    private final int maxExtraFields;
+
+    public EventParser(Duration maxFutureSkew, int maxExtraFields) {
+        this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+        this.maxExtraFields = maxExtraFields;
+    }
+
+    /**
+     * @param now processing time, epoch millis, for the future-skew rule
+     */
+    public ClickEvent parse(byte[] json, long now) throws IOException, SchemaViolation {
+        ClickEvent e = new ClickEvent();
+        boolean hasTimestamp = false;
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new SchemaViolation("$", "object", "record is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "event_id": e.eventId = text(p, t, name); break;
+                    case "event_type": e.eventType = text(p, t, name); break;
+                    case "timestamp":
+                        if (t != JsonToken.VALUE_NULL) {
+                            e.eventTimestamp = timestamp(p, t, now);
+                            hasTimestamp = true;
+                        }
+                        break;
+                    case "user_id": e.userId = text(p, t, name); break;
+                    case "session_id": e.sessionId = text(p, t, name); break;
+                    case "page_url": e.pageUrl = text(p, t, name); break;
+                    case "referrer": e.referrer = text(p, t, name); break;
+                    case "product_id": e.productId = text(p, t, name); break;
+                    case "product_name": e.productName = text(p, t, name); break;
+                    case "product_category": e.productCategory = text(p, t, name); break;
+                    case "product_price": e.productPriceCents = price(p, t); break;
+                    case "quantity": e.quantity = integer(p, t, name, 1); break;
+                    case "search_query": e.searchQuery = text(p, t, name); break;
+                    case "search_results_count": e.searchResultsCount = integer(p, t, name, 0); break;
+                    case "device_type": e.deviceType = lower(text(p, t, name)); break;
+                    case "browser": e.browser = text(p, t, name); break;
+                    case "browser_version": e.browserVersion = text(p, t, name); break;
+                    case "os": e.os = text(p, t, name); break;
+                    case "user_agent": e.userAgent = text(p, t, name); break;
+                    case "ip_address": e.ipAddress = text(p, t, name); break;
+                    case "email": e.email = text(p, t, name); break;
+                    case "country": e.country = text(p, t, name); break;
+                    case "city": e.city = text(p, t, name); break;
+                    default:
+                        if (t != JsonToken.VALUE_NULL) {
+                            if (e.extra == null) {
+                                e.extra = new HashMap<>();
+                            }
+                            if (e.extra.size() == maxExtraFields) {
+                                throw new SchemaViolation(name, "max_extra_fields", "more than " + maxExtraFields + " fields outside the schema");
+                            }
+                            e.extra.put(name, anyValue(p, t));
+                        }
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new SchemaViolation("$", "object", "record is not a single JSON object");
+            }
+        }
+        validate(e, hasTimestamp);
+        e.contentHash = ContentHash.of(e);
+        return e;
+    }
+
+    private void validate(ClickEvent e, boolean hasTimestamp) throws SchemaViolation {
+        if (e.eventId == null) {
+            throw new SchemaViolation("event_id", "required", "event_id is missing");
+        }
+        if (!isUuid(e.eventId)) {
+            throw new SchemaViolation("event_id", "uuid", "event_id '" + clip(e.eventId) + "' is not a UUID");
+        }
+        if (e.eventType == null) {
+            throw new SchemaViolation("event_type", "required", "event_type is missing");
+        }
+        if (!EVENT_TYPES.contains(e.eventType)) {
+            throw new SchemaViolation("event_type", "allowed_values", "event_type '" + clip(e.eventType) + "' is not one of " + new java.util.TreeSet<>(EVENT_TYPES));
+        }
+        if (!hasTimestamp) {
+            throw new SchemaViolation("timestamp", "required", "timestamp is missing");
+        }
+        if (e.deviceType != null && !DEVICE_TYPES.contains(e.deviceType)) {
+            throw new SchemaViolation("device_type", "allowed_values", "device_type '" + clip(e.deviceType) + "' is not one of " + new java.util.TreeSet<>(DEVICE_TYPES));
+        }
+        if ("purchase".equals(e.eventType)) {
+            if (e.productId == null) {
+                throw new SchemaViolation("product_id", "required_for_purchase", "a purchase needs product_id");
+            }
+            if (e.productPriceCents == null) {
+                throw new SchemaViolation("product_price", "required_for_purchase", "a purchase needs product_price");
+            }
+            if (e.quantity == null) {
+                throw new SchemaViolation("quantity", "required_for_purchase", "a purchase needs quantity");
+            }
+        }
+    }
+
+    private long timestamp(JsonParser p, JsonToken t, long now) throws IOException, SchemaViolation {
+        long millis;
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            millis = p.getLongValue();
+        } else if (t == JsonToken.VALUE_STRING) {
+            String s = p.getText().trim();
+            if (isDigits(s)) {
+                try {
+                    millis = Long.parseLong(s);
+                } catch (NumberFormatException ex) {
+                    throw new SchemaViolation("timestamp", "iso8601_or_epoch_millis", "timestamp '" + clip(s) + "' is out of range");
+                }
+            } else {
+                try {
+                    millis = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+                } catch (DateTimeParseException | ArithmeticException ex) {
+                    throw new SchemaViolation("timestamp", "iso8601_or_epoch_millis",
+                            "timestamp '" + clip(s) + "' is neither ISO-8601 with a zone (Z or +hh:mm) nor epoch milliseconds");
+                }
+            }
+        } else {
+            throw new SchemaViolation("timestamp", "iso8601_or_epoch_millis", "timestamp must be an ISO-8601 string or epoch milliseconds");
+        }
+        if (millis < MIN_TIMESTAMP) {
+            throw new SchemaViolation("timestamp", "not_before_2000", "timestamp " + millis + " is before 2000-01-01 (epoch seconds instead of milliseconds?)");
+        }
+        if (millis > now + maxFutureSkewMillis) {
+            throw new SchemaViolation("timestamp", "max_future_skew", "timestamp is more than " + Duration.ofMillis(maxFutureSkewMillis) + " in the future");
+        }
+        return millis;
+    }
+
+    private static Long price(JsonParser p, JsonToken t) throws IOException, SchemaViolation {
+        BigDecimal value = decimal(p, t, "product_price");
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0) {
+            throw new SchemaViolation("product_price", "non_negative", "product_price " + value.toPlainString() + " is negative");
+        }
+        if (value.compareTo(MAX_PRICE) > 0) {
+            throw new SchemaViolation("product_price", "max_value", "product_price " + value.toPlainString() + " exceeds DECIMAL(12,2)");
+        }
+        return value.setScale(2, RoundingMode.HALF_UP).unscaledValue().longValueExact();
+    }
+
+    private static Integer integer(JsonParser p, JsonToken t, String field, int min) throws IOException, SchemaViolation {
+        BigDecimal value = decimal(p, t, field);
+        if (value == null) {
+            return null;
+        }
+        String rule = "integer_min_" + min;
+        String expectation = field + " must be an integer >= " + min;
+        try {
+            int i = value.stripTrailingZeros().intValueExact();
+            if (i < min) {
+                throw new SchemaViolation(field, rule, expectation + ", got " + i);
+            }
+            return i;
+        } catch (ArithmeticException ex) {
+            throw new SchemaViolation(field, rule, expectation + ", got " + clip(value.toPlainString()));
+        }
+    }
+
+    private static BigDecimal decimal(JsonParser p, JsonToken t, String field) throws IOException, SchemaViolation {
+        switch (t) {
+            case VALUE_NULL:
+                return null;
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return p.getDecimalValue();
+            case VALUE_STRING:
+                String s = p.getText().trim();
+                if (s.length() <= 40) {
+                    try {
+                        return new BigDecimal(s);
+                    } catch (NumberFormatException ignored) {
+                        // reported below
+                    }
+                }
+                throw new SchemaViolation(field, "number", field + " '" + clip(s) + "' is not a number");
+            default:
+                throw new SchemaViolation(field, "number", field + " must be a number");
+        }
+    }
+
+    private static String text(JsonParser p, JsonToken t, String field) throws IOException, SchemaViolation {
+        switch (t) {
+            case VALUE_NULL:
+                return null;
+            case START_OBJECT:
+            case START_ARRAY:
+                throw new SchemaViolation(field, "scalar", field + " must be a string, not an object or array");
+            default:
+                return p.getText();
+        }
+    }
+
+    /** Scalars as their text, objects and arrays as compact JSON. */
+    private static String anyValue(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+            return p.getText();
+        }
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.setRootValueSeparator(new SerializedString(""));
+            g.copyCurrentStructure(p);
+        }
+        return out.toString();
+    }
+
+    static boolean isUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (Character.digit(c, 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    /** Keeps messages short: values can be huge or hostile. */
+    private static String clip(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+}

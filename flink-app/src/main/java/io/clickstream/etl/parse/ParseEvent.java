@@ -1,0 +1,102 @@
+package io.clickstream.etl.parse;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.metrics.PipelineMetrics;
+import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.FailureType;
+import io.clickstream.etl.model.RawRecord;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Parses and validates raw records, keyed by their {@code event_id}. Valid events go on; records
+ * that the reader already failed, malformed JSON and schema violations go to {@link #DEAD_LETTERS}.
+ */
+public final class ParseEvent extends KeyedProcessFunction<String, RawRecord, ClickEvent> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") { };
+
+    private final EventParser parser;
+    private final String jobVersion;
+    private final int maxRawBytes;
+
+    private transient Counter recordsIn;
+    private transient Counter objectsRead;
+    private transient Map<FailureType, Counter> deadLetters;
+
+    public ParseEvent(JobConfig config) {
+        this.parser = new EventParser(config.maxFutureSkew, config.maxExtraFields);
+        this.jobVersion = config.jobVersion;
+        this.maxRawBytes = config.deadLetterMaxRawBytes;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        recordsIn = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.RECORDS_IN);
+        objectsRead = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.OBJECTS_READ);
+        deadLetters = new EnumMap<>(FailureType.class);
+        for (FailureType type : FailureType.values()) {
+            if (type != FailureType.ID_CONFLICT) {
+                deadLetters.put(type, PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DEAD_LETTER_PREFIX + type.folderName()));
+            }
+        }
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<ClickEvent> out) {
+        if (raw.objectEnd) {
+            objectsRead.inc();
+            return;
+        }
+        recordsIn.inc();
+        long now = ctx.timerService().currentProcessingTime();
+        if (raw.failure != null) {
+            reject(ctx, raw, raw.failure, null, null, raw.failureMessage, now);
+            return;
+        }
+        ClickEvent event;
+        try {
+            event = parser.parse(raw.bytes, now);
+        } catch (SchemaViolation v) {
+            reject(ctx, raw, FailureType.SCHEMA_VIOLATION, v.field(), v.rule(), v.getMessage(), now);
+            return;
+        } catch (IOException e) {
+            reject(ctx, raw, FailureType.MALFORMED_JSON, null, null, "invalid JSON: " + firstLine(e.getMessage()), now);
+            return;
+        }
+        if (!event.eventId.equals(ctx.getCurrentKey())) {
+            // The reader keyed the record by a different id than the parser found; dedup would be wrong.
+            reject(ctx, raw, FailureType.SCHEMA_VIOLATION, "event_id", "ambiguous", "event_id could not be read unambiguously", now);
+            return;
+        }
+        event.sourceFile = raw.sourceFile;
+        event.lineNumber = raw.lineNumber;
+        event.ingestedAt = now;
+        event.raw = raw.bytes;
+        out.collect(event);
+    }
+
+    private void reject(Context ctx, RawRecord raw, FailureType type, String field, String rule, String message, long now) {
+        deadLetters.get(type).inc();
+        ctx.output(DEAD_LETTERS, DeadLetter.of(type, field, rule, message, raw.bytes,
+                Math.max(raw.originalSize, raw.bytes.length), raw.sourceFile, raw.lineNumber, now, jobVersion, maxRawBytes));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unparseable";
+        }
+        int cut = message.indexOf('\n');
+        return cut < 0 ? message : message.substring(0, cut);
+    }
+}

@@ -1,0 +1,326 @@
+package io.clickstream.etl.source;
+
+import io.clickstream.etl.model.FailureType;
+import io.clickstream.etl.model.RawRecord;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Cuts a decompressed Firehose object into records. Firehose concatenates records exactly as sent,
+ * so a line may hold one JSON object, several back to back, or junk. A line is all or nothing:
+ * unless it is whole JSON objects and whitespace, the entire line becomes one malformed record.
+ *
+ * <p>Memory is bounded by {@code maxRecordBytes}: a line longer than that is judged object by
+ * object (complete, valid objects are released as they fill the buffer), and a single object
+ * longer than that becomes an oversized record whose rest is skipped, not buffered.
+ */
+public final class RecordFramer {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final int[] BOM = {0xEF, 0xBB, 0xBF};
+
+    private enum Mode { NORMAL, MALFORMED, OVERSIZED }
+
+    private final InputStream in;
+    private final String sourceFile;
+    private final int maxRecordBytes;
+    private final int maxRawBytes;
+    private final byte[] readBuffer = new byte[64 * 1024];
+    private int readPos;
+    private int readLen;
+
+    private byte[] line = new byte[4096];
+    private int lineLen;
+    private long lineTotal;
+    private long lineNumber = 1;
+    private Mode mode = Mode.NORMAL;
+    private String problem;
+    private int depth;
+    private boolean inString;
+    private boolean escaped;
+    private int objectStart = -1;
+    private int[] objects = new int[16];
+    private int objectCount;
+    private int bomMatched;
+    private boolean sawContent;
+    private boolean finished;
+
+    public RecordFramer(InputStream in, String sourceFile, int maxRecordBytes, int maxRawBytes) {
+        this.in = in;
+        this.sourceFile = sourceFile;
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxRawBytes = maxRawBytes;
+    }
+
+    /**
+     * Reads until at least one record was added to {@code out} or the input ended.
+     *
+     * @return false once the input is exhausted and everything was emitted
+     * @throws IOException as thrown by the stream; the caller decides what is data and what is not
+     */
+    public boolean advance(List<RawRecord> out) throws IOException {
+        if (finished) {
+            return false;
+        }
+        int before = out.size();
+        while (out.size() == before) {
+            if (readPos == readLen) {
+                readLen = in.read(readBuffer, 0, readBuffer.length);
+                readPos = 0;
+                if (readLen <= 0) {
+                    readLen = 0;
+                    long lines = lineTotal > 0 ? lineNumber : lineNumber - 1;
+                    endLine(out);
+                    lineNumber = lines;
+                    finished = true;
+                    return out.size() > before;
+                }
+            }
+            while (readPos < readLen && out.size() == before) {
+                byte b = readBuffer[readPos++];
+                if (b == '\n') {
+                    endLine(out);
+                    lineNumber++;
+                } else {
+                    accept(b, out);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Emits what is buffered of the current line as the unreadable rest of the object. */
+    public void unreadable(List<RawRecord> out, Throwable cause) {
+        finished = true;
+        int keep = Math.min(lineLen, maxRawBytes);
+        out.add(RawRecord.failure(FailureType.UNREADABLE_OBJECT,
+                "object unreadable from line " + lineNumber + " on: " + cause,
+                Arrays.copyOf(line, keep), Math.max(lineTotal, keep), sourceFile, lineNumber));
+    }
+
+    /** Lines in the object, once {@link #advance} returned false. */
+    public long lineCount() {
+        return lineNumber;
+    }
+
+    private void accept(byte b, List<RawRecord> out) {
+        lineTotal++;
+        if (mode != Mode.NORMAL) {
+            if (lineLen < maxRawBytes) {
+                append(b);
+            }
+            return;
+        }
+        if (lineLen == maxRecordBytes) {
+            overflow(out);
+            if (mode != Mode.NORMAL) {
+                if (lineLen < maxRawBytes) {
+                    append(b);
+                }
+                return;
+            }
+        }
+        append(b);
+        int c = b & 0xFF;
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+            }
+            return;
+        }
+        if (depth > 0) {
+            if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    addObject(objectStart, lineLen);
+                    objectStart = -1;
+                }
+            }
+            return;
+        }
+        if (!sawContent && bomMatched < BOM.length && c == BOM[bomMatched]) {
+            bomMatched++;
+            return;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') {
+            return;
+        }
+        sawContent = true;
+        if (c == '{' && (bomMatched == 0 || bomMatched == BOM.length)) {
+            depth = 1;
+            objectStart = lineLen - 1;
+            return;
+        }
+        malformed("unexpected " + describe(c) + " at top level, byte " + lineTotal + " of the line: only JSON objects are accepted");
+    }
+
+    private void endLine(List<RawRecord> out) {
+        if (lineTotal == 0) {
+            return;
+        }
+        if (mode == Mode.NORMAL && (depth > 0 || inString)) {
+            malformed("unclosed JSON object at end of line");
+        }
+        if (mode == Mode.NORMAL) {
+            String error = releaseObjects(objectCount, out, true);
+            if (error != null) {
+                malformed(error);
+            }
+        }
+        if (mode == Mode.MALFORMED) {
+            out.add(failure(FailureType.MALFORMED_JSON, problem));
+        } else if (mode == Mode.OVERSIZED) {
+            out.add(failure(FailureType.OVERSIZED_RECORD, problem + " (line of " + lineTotal + " bytes)"));
+        }
+        resetLine();
+    }
+
+    /** The buffer is full: release finished objects, or give up on the one that does not fit. */
+    private void overflow(List<RawRecord> out) {
+        String error = releaseObjects(objectCount, out, false);
+        if (error != null) {
+            malformed(error + " (in a line longer than input.max-record-bytes, judged record by record)");
+            return;
+        }
+        if (objectStart > 0) {
+            int keep = lineLen - objectStart;
+            System.arraycopy(line, objectStart, line, 0, keep);
+            lineLen = keep;
+            objectStart = 0;
+        } else if (objectStart < 0) {
+            lineLen = 0;
+        }
+        objectCount = 0;
+        if (objectStart == 0 && lineLen >= maxRecordBytes) {
+            mode = Mode.OVERSIZED;
+            problem = "record exceeds input.max-record-bytes (" + maxRecordBytes + " bytes)";
+        }
+    }
+
+    /**
+     * Validates the first {@code count} objects and, when all are valid (or {@code atomic} is
+     * false), emits them. Returns the first syntax error, or null.
+     */
+    private String releaseObjects(int count, List<RawRecord> out, boolean atomic) {
+        String[] ids = new String[count];
+        for (int i = 0; i < count; i++) {
+            try {
+                ids[i] = validate(objects[2 * i], objects[2 * i + 1]);
+            } catch (IOException e) {
+                if (!atomic) {
+                    emit(i, ids, out);
+                    cut(objects[2 * i]);
+                }
+                return "invalid JSON: " + oneLine(e);
+            }
+        }
+        emit(count, ids, out);
+        return null;
+    }
+
+    private void emit(int count, String[] ids, List<RawRecord> out) {
+        for (int i = 0; i < count; i++) {
+            byte[] json = Arrays.copyOfRange(line, objects[2 * i], objects[2 * i + 1]);
+            out.add(RawRecord.record(json, ids[i], sourceFile, lineNumber));
+        }
+    }
+
+    /** Drops everything before {@code from}, so the raw text of a failure starts at the failure. */
+    private void cut(int from) {
+        System.arraycopy(line, from, line, 0, lineLen - from);
+        lineLen -= from;
+        objectCount = 0;
+    }
+
+    /** Checks the syntax of one object and returns its top-level {@code event_id}, if any. */
+    private String validate(int start, int end) throws IOException {
+        String eventId = null;
+        try (JsonParser p = JSON.createParser(line, start, end - start)) {
+            p.nextToken();
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING && name.equals("event_id")) {
+                    eventId = p.getText();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new JsonProcessingException("not a single JSON object") { };
+            }
+        }
+        return eventId;
+    }
+
+    private void malformed(String message) {
+        mode = Mode.MALFORMED;
+        problem = message;
+    }
+
+    private RawRecord failure(FailureType type, String message) {
+        int keep = Math.min(lineLen, maxRawBytes);
+        return RawRecord.failure(type, message, Arrays.copyOf(line, keep), lineTotal, sourceFile, lineNumber);
+    }
+
+    private void addObject(int start, int end) {
+        if (2 * objectCount + 2 > objects.length) {
+            objects = Arrays.copyOf(objects, objects.length * 2);
+        }
+        objects[2 * objectCount] = start;
+        objects[2 * objectCount + 1] = end;
+        objectCount++;
+    }
+
+    private void append(byte b) {
+        if (lineLen == line.length) {
+            line = Arrays.copyOf(line, Math.min(Math.max(line.length * 2, 4096), Math.max(maxRecordBytes, maxRawBytes) + 1));
+        }
+        line[lineLen++] = b;
+    }
+
+    private void resetLine() {
+        lineLen = 0;
+        lineTotal = 0;
+        mode = Mode.NORMAL;
+        problem = null;
+        depth = 0;
+        inString = false;
+        escaped = false;
+        objectStart = -1;
+        objectCount = 0;
+        bomMatched = 0;
+        sawContent = false;
+        if (line.length > 1 << 20) {
+            line = new byte[4096];
+        }
+    }
+
+    private static String describe(int c) {
+        return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02X", c);
+    }
+
+    private static String oneLine(IOException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int cut = m.indexOf('\n');
+        return cut < 0 ? m : m.substring(0, cut);
+    }
+}

@@ -1,0 +1,69 @@
+package io.clickstream.generator;
+
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * One record as a producer sends it to Firehose, with the fate the ETL must give it and, for
+ * events, the logical field values the record was rendered from.
+ */
+public final class GeneratedRecord {
+    private final String json;
+    private final Fate fate;
+    private final long arrivalMillis;
+    private final boolean backToBack;
+    private final Map<String, Object> fields;
+
+    GeneratedRecord(String json, Fate fate, long arrivalMillis, boolean backToBack, Map<String, Object> fields) {
+        this.json = json;
+        this.fate = fate;
+        this.arrivalMillis = arrivalMillis;
+        this.backToBack = backToBack;
+        this.fields = fields == null ? Collections.emptyMap() : Collections.unmodifiableMap(fields);
+    }
+
+    /** The record text exactly as sent, without any delimiter. */
+    public String json() {
+        return json;
+    }
+
+    public Fate fate() {
+        return fate;
+    }
+
+    /** When Firehose receives the record (epoch millis, UTC); decides which object it lands in. */
+    public long arrivalMillis() {
+        return arrivalMillis;
+    }
+
+    /** True if the producer sent no newline after this record, so the next one follows on the same line. */
+    public boolean backToBack() {
+        return backToBack;
+    }
+
+    /**
+     * The logical event: field name to value (String, Long, Double or Integer) as in the JSON, plus
+     * {@code _event_millis} with the parsed event time. Empty for malformed records.
+     */
+    public Map<String, Object> fields() {
+        return fields;
+    }
+
+    public String eventId() {
+        Object id = fields.get("event_id");
+        return id == null ? null : id.toString();
+    }
+
+    /** The event time in epoch millis, for records with a parseable timestamp. */
+    public long eventMillis() {
+        return ((Number) fields.get("_event_millis")).longValue();
+    }
+
+    GeneratedRecord withArrival(long arrival) {
+        return new GeneratedRecord(json, fate, arrival, backToBack, fields);
+    }
+
+    GeneratedRecord withBackToBack(boolean value) {
+        return new GeneratedRecord(json, fate, arrivalMillis, value, fields);
+    }
+}

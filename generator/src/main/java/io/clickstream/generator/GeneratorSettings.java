@@ -1,0 +1,62 @@
+package io.clickstream.generator;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/** Knobs of the traffic model and of fault injection. Rates are shares of all emitted records. */
+public final class GeneratorSettings {
+    public long seed = 42L;
+    /** Records to emit in total, faults included. */
+    public int records = 100_000;
+    /** First day of traffic (UTC midnight, epoch millis). */
+    public long startMillis = LocalDate.now(ZoneOffset.UTC).minusDays(3).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    /** Days the traffic is spread over. */
+    public int days = 3;
+    public int products = 500;
+    /** Zipf exponent of product popularity. */
+    public double zipfExponent = 1.1;
+    /** Share of sessions that buy. */
+    public double conversionRate = 0.04;
+    public double cartRate = 0.18;
+
+    public double duplicateRate = 0.02;
+    public double malformedRate = 0.005;
+    public double schemaViolationRate = 0.005;
+    public double idConflictRate = 0.002;
+    public double backToBackRate = 0.05;
+    public double lateRate = 0.01;
+
+    public static GeneratorSettings defaults() {
+        return new GeneratorSettings();
+    }
+
+    public GeneratorSettings seed(long value) {
+        seed = value;
+        return this;
+    }
+
+    public GeneratorSettings records(int value) {
+        records = value;
+        return this;
+    }
+
+    public GeneratorSettings start(Instant value) {
+        startMillis = value.toEpochMilli();
+        return this;
+    }
+
+    public GeneratorSettings days(int value) {
+        days = value;
+        return this;
+    }
+
+    /** Turns every kind of fault off: only valid events. */
+    public GeneratorSettings noFaults() {
+        duplicateRate = 0;
+        malformedRate = 0;
+        schemaViolationRate = 0;
+        idConflictRate = 0;
+        return this;
+    }
+}

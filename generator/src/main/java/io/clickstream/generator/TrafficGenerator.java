@@ -1,0 +1,348 @@
+package io.clickstream.generator;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * Produces realistic e-commerce clickstream: sessions of users browsing, searching, carting and
+ * buying, on a daily traffic curve, with the personal data and the faults a real feed has. The same
+ * settings always give the same records.
+ */
+public final class TrafficGenerator {
+
+    /** Relative session starts per hour of day (UTC): quiet nights, evening peak. */
+    static final double[] HOURLY_WEIGHTS = {
+        2, 1.2, 0.8, 0.6, 0.6, 0.9, 1.6, 2.8, 4, 4.6, 5, 5.2, 5.6, 5.4, 5.2, 5.3, 5.6, 6.2, 7.2, 8.4, 9, 8.2, 6, 3.6
+    };
+    private static final String SITE = "https://shop.example.com";
+    private static final String[] REFERRERS = {
+        null, null, "https://www.google.com/search?q=shop", "https://www.bing.com/", "https://www.facebook.com/",
+        "https://t.co/abc", "https://newsletter.example.org/issue/42"
+    };
+    private static final String[][] CAMPAIGNS = {
+        {"google", "cpc", "spring_sale", "running shoes", "ad_a"},
+        {"facebook", "social", "brand_awareness", null, "carousel"},
+        {"newsletter", "email", "weekly_digest", null, null},
+        {"instagram", "social", "influencer_q2", null, "story"},
+        {"bing", "cpc", "spring_sale", "garden chair", null}
+    };
+    private static final String[] SEARCH_WORDS = {
+        "lamp", "wireless headphones", "running shoes", "coffee", "tent 4 person", "kids puzzle", "blender",
+        "winter jacket", "usb c charger", "novel bestseller"
+    };
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final GeneratorSettings settings;
+    private final SplittableRandom random;
+    private final World world;
+    private final double[] hourCdf = World.cdf(HOURLY_WEIGHTS);
+    private final List<GeneratedRecord> out = new ArrayList<>();
+    private final List<GeneratedRecord> valid = new ArrayList<>();
+
+    private TrafficGenerator(GeneratorSettings settings) {
+        this.settings = settings;
+        this.random = new SplittableRandom(settings.seed * 31 + 7);
+        this.world = new World(settings, Math.max(50, settings.records / 25));
+    }
+
+    /** All records, sorted by arrival time: the order in which Firehose receives them. */
+    public static List<GeneratedRecord> generate(GeneratorSettings settings) {
+        TrafficGenerator generator = new TrafficGenerator(settings);
+        generator.run();
+        generator.out.sort(Comparator.comparingLong(GeneratedRecord::arrivalMillis));
+        return generator.out;
+    }
+
+    private void run() {
+        long dayMillis = 86_400_000L;
+        int target = settings.records;
+        while (out.size() < target) {
+            long day = settings.startMillis + random.nextInt(Math.max(1, settings.days)) * dayMillis;
+            long start = day + World.pick(hourCdf, random.nextDouble()) * 3_600_000L + random.nextInt(3_600_000);
+            for (Map<String, Object> event : session(start)) {
+                if (out.size() >= target) {
+                    return;
+                }
+                emitEventOrFault(event);
+            }
+        }
+    }
+
+    private void emitEventOrFault(Map<String, Object> event) {
+        double u = random.nextDouble();
+        double edge = settings.duplicateRate;
+        if (u < edge && !valid.isEmpty()) {
+            GeneratedRecord original = recentValid();
+            add(new GeneratedRecord(original.json(), Fate.DUPLICATE, original.arrivalMillis() + 1000 + random.nextInt(21_600_000), false, original.fields()));
+            return;
+        }
+        if (u < (edge += settings.idConflictRate) && !valid.isEmpty()) {
+            GeneratedRecord original = recentValid();
+            Map<String, Object> changed = new LinkedHashMap<>(original.fields());
+            changed.put("page_url", changed.get("page_url") + (changed.get("page_url").toString().contains("?") ? "&" : "?") + "variant=b");
+            add(new GeneratedRecord(render(changed), Fate.ID_CONFLICT, original.arrivalMillis() + 1000 + random.nextInt(3_600_000), false, changed));
+            return;
+        }
+        if (u < (edge += settings.malformedRate)) {
+            add(new GeneratedRecord(malformed(event), Fate.MALFORMED, arrival(event), false, null));
+            return;
+        }
+        if (u < (edge += settings.schemaViolationRate)) {
+            Map<String, Object> broken = violate(event);
+            add(new GeneratedRecord(render(broken), Fate.SCHEMA_VIOLATION, arrival(event), false, broken));
+            return;
+        }
+        GeneratedRecord record = new GeneratedRecord(render(event), Fate.VALID, arrival(event), random.nextDouble() < settings.backToBackRate, event);
+        valid.add(record);
+        add(record);
+    }
+
+    private void add(GeneratedRecord record) {
+        out.add(record);
+    }
+
+    private GeneratedRecord recentValid() {
+        int from = Math.max(0, valid.size() - 2000);
+        return valid.get(from + random.nextInt(valid.size() - from));
+    }
+
+    private long arrival(Map<String, Object> event) {
+        long eventMillis = ((Number) event.get("_event_millis")).longValue();
+        if (random.nextDouble() < settings.lateRate) {
+            return eventMillis + 7_200_000L + (long) (random.nextDouble() * 3 * 86_400_000L);
+        }
+        return eventMillis + 200 + random.nextInt(5000);
+    }
+
+    private List<Map<String, Object>> session(long start) {
+        World.User user = world.user(random);
+        String sessionId = uuid().toString();
+        List<Map<String, Object>> events = new ArrayList<>();
+        long t = start;
+        String[] campaign = random.nextDouble() < 0.3 ? CAMPAIGNS[random.nextInt(CAMPAIGNS.length)] : null;
+        String referrer = campaign != null ? null : REFERRERS[random.nextInt(REFERRERS.length)];
+
+        Map<String, Object> landing = base(user, sessionId, "page_view", t);
+        landing.put("page_url", SITE + "/" + landingQuery(campaign, user));
+        if (referrer != null) {
+            landing.put("referrer", referrer);
+        }
+        events.add(landing);
+
+        if (user.email != null && random.nextDouble() < 0.3) {
+            t += gap();
+            Map<String, Object> login = base(user, sessionId, "login", t);
+            login.put("page_url", SITE + "/account/login");
+            events.add(login);
+        }
+        boolean buys = random.nextDouble() < settings.conversionRate;
+        boolean carts = buys || random.nextDouble() < settings.cartRate;
+        int browse = 1 + (int) (-Math.log(1 - random.nextDouble()) * 5);
+        World.Product last = world.popularProduct(random);
+        for (int i = 0; i < browse; i++) {
+            t += gap();
+            if (random.nextDouble() < 0.25) {
+                events.add(search(user, sessionId, t));
+            } else {
+                last = world.popularProduct(random);
+                Map<String, Object> view = base(user, sessionId, "page_view", t);
+                view.put("page_url", SITE + "/p/" + last.productId);
+                product(view, last);
+                events.add(view);
+            }
+        }
+        if (carts) {
+            t += gap();
+            int quantity = 1 + (random.nextDouble() < 0.2 ? random.nextInt(3) : 0);
+            Map<String, Object> cart = base(user, sessionId, "add_to_cart", t);
+            cart.put("page_url", SITE + "/p/" + last.productId);
+            product(cart, last);
+            cart.put("quantity", random.nextDouble() < 0.03 ? (Object) Integer.toString(quantity) : (Object) quantity);
+            events.add(cart);
+            if (!buys && random.nextDouble() < 0.15) {
+                t += gap();
+                Map<String, Object> remove = base(user, sessionId, "remove_from_cart", t);
+                remove.put("page_url", SITE + "/cart");
+                product(remove, last);
+                remove.put("quantity", quantity);
+                events.add(remove);
+            }
+            if (buys) {
+                t += gap();
+                Map<String, Object> purchase = base(user, sessionId, "purchase", t);
+                purchase.put("page_url", SITE + "/checkout/complete?order=" + (100000 + random.nextInt(900000)));
+                product(purchase, last);
+                purchase.put("quantity", quantity);
+                events.add(purchase);
+            }
+        }
+        if (random.nextDouble() < 0.1) {
+            t += gap();
+            Map<String, Object> logout = base(user, sessionId, "logout", t);
+            logout.put("page_url", SITE + "/account/logout");
+            events.add(logout);
+        }
+        return events;
+    }
+
+    private String landingQuery(String[] campaign, World.User user) {
+        StringBuilder url = new StringBuilder(random.nextBoolean() ? "" : "c/deals");
+        List<String> params = new ArrayList<>();
+        if (campaign != null) {
+            String[] names = {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"};
+            for (int i = 0; i < names.length; i++) {
+                if (campaign[i] != null) {
+                    params.add(names[i] + "=" + campaign[i].replace(" ", "+"));
+                }
+            }
+        }
+        if (user.email != null && random.nextDouble() < 0.03) {
+            // Newsletter links that leak the address and a login token: the ETL must scrub both.
+            params.add("email=" + user.email.replace("@", "%40"));
+            params.add("token=" + Long.toHexString(random.nextLong()));
+        }
+        if (!params.isEmpty()) {
+            url.append('?').append(String.join("&", params));
+        }
+        return url.toString();
+    }
+
+    private Map<String, Object> search(World.User user, String sessionId, long t) {
+        Map<String, Object> search = base(user, sessionId, "search", t);
+        String query = SEARCH_WORDS[random.nextInt(SEARCH_WORDS.length)];
+        double leak = random.nextDouble();
+        if (leak < 0.01 && user.email != null) {
+            query = "order status " + user.email;
+        } else if (leak < 0.02) {
+            query = "call me +44 20 7946 " + (1000 + random.nextInt(9000));
+        }
+        search.put("page_url", SITE + "/search?q=" + query.replace(" ", "+").replace("@", "%40"));
+        search.put("search_query", query);
+        search.put("search_results_count", random.nextInt(120));
+        return search;
+    }
+
+    private void product(Map<String, Object> event, World.Product product) {
+        event.put("product_id", product.productId);
+        event.put("product_name", product.name);
+        event.put("product_category", product.category);
+        event.put("product_price", random.nextDouble() < 0.03 ? (Object) String.format(Locale.ROOT, "%.2f", product.price) : (Object) product.price);
+    }
+
+    private Map<String, Object> base(World.User user, String sessionId, String type, long t) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event_id", uuid().toString());
+        event.put("event_type", type);
+        double format = random.nextDouble();
+        if (format < 0.8) {
+            event.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(t).atOffset(ZoneOffset.UTC)));
+        } else if (format < 0.9) {
+            event.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(t).atOffset(ZoneOffset.ofHours(2))));
+        } else {
+            event.put("timestamp", t);
+        }
+        event.put("_event_millis", t);
+        event.put("user_id", user.userId);
+        event.put("session_id", sessionId);
+        event.put("device_type", user.deviceType);
+        event.put("browser", user.browser);
+        event.put("user_agent", user.userAgent);
+        event.put("ip_address", user.ipAddress);
+        if (user.email != null) {
+            event.put("email", user.email);
+        }
+        event.put("country", user.country);
+        event.put("city", user.city);
+        if (random.nextDouble() < 0.1) {
+            event.put("app_version", "web-3." + random.nextInt(4) + "." + random.nextInt(10));
+        }
+        return event;
+    }
+
+    private long gap() {
+        return 3000 + (long) (-Math.log(1 - random.nextDouble()) * 40_000);
+    }
+
+    private UUID uuid() {
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+
+    private String malformed(Map<String, Object> event) {
+        String json = render(event);
+        switch (random.nextInt(6)) {
+            case 0: return json.substring(0, json.length() / 2);
+            case 1: return json + " trailing-garbage";
+            case 2: return "[" + json + "]";
+            case 3: return "\"just a string\"";
+            case 4: return json.replaceFirst("\"event_type\":\"", "\"event_type\":,\"");
+            default: return json.substring(0, json.length() - 1);
+        }
+    }
+
+    private Map<String, Object> violate(Map<String, Object> event) {
+        Map<String, Object> broken = new LinkedHashMap<>(event);
+        String[] rules = {"event_id", "event_id_format", "event_type", "product_price", "quantity", "device_type", "purchase", "timestamp_future", "timestamp_zone"};
+        String rule = rules[random.nextInt(rules.length)];
+        switch (rule) {
+            case "event_id": broken.remove("event_id"); break;
+            case "event_id_format": broken.put("event_id", "not-a-uuid-" + random.nextInt(1000)); break;
+            case "event_type": broken.put("event_type", "hover"); break;
+            case "product_price": broken.put("product_price", -1 - random.nextInt(50)); break;
+            case "quantity": broken.put("quantity", 0); break;
+            case "device_type": broken.put("device_type", "smartwatch"); break;
+            case "purchase":
+                broken.put("event_type", "purchase");
+                broken.remove("product_id");
+                break;
+            case "timestamp_future": broken.put("timestamp", "2100-01-01T00:00:00Z"); break;
+            default: broken.put("timestamp", "2024-01-01T10:00:00"); break;
+        }
+        broken.put("_violation", rule);
+        return broken;
+    }
+
+    /** Renders fields in insertion order; keys starting with '_' are metadata and not sent. */
+    static String render(Map<String, Object> fields) {
+        StringWriter writer = new StringWriter(640);
+        try (JsonGenerator json = JSON.createGenerator(writer)) {
+            json.writeStartObject();
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                if (field.getKey().startsWith("_")) {
+                    continue;
+                }
+                Object value = field.getValue();
+                json.writeFieldName(field.getKey());
+                if (value instanceof Integer || value instanceof Long) {
+                    json.writeNumber(((Number) value).longValue());
+                } else if (value instanceof Double) {
+                    json.writeNumber((Double) value);
+                } else {
+                    json.writeString(value.toString());
+                }
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return writer.toString();
+    }
+}
