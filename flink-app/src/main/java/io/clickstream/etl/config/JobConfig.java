@@ -3,6 +3,8 @@ package io.clickstream.etl.config;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.TimeUtils;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -278,9 +280,17 @@ public final class JobConfig implements Serializable {
         return c.startsWith(p);
     }
 
+    /** The build's version, from a resource Maven fills in. */
     private static String defaultVersion() {
-        String v = JobConfig.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        try (InputStream in = JobConfig.class.getResourceAsStream("/clickstream-etl-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
     }
 
     /** Collects every problem instead of stopping at the first. */
@@ -306,7 +316,9 @@ public final class JobConfig implements Serializable {
             if (raw == null) {
                 return null;
             }
-            return convert(key, raw, parse, expected);
+            T value = convert(key, raw, parse, expected);
+            // Keep going after a bad value so that every problem is reported, not just the first.
+            return value != null || DEFAULTS.get(key) == null ? value : parse.apply(DEFAULTS.get(key));
         }
 
         <T> T optional(String key, Function<String, T> parse, String expected, T fallback) {

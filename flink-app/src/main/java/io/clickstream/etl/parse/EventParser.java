@@ -2,6 +2,8 @@ package io.clickstream.etl.parse;
 
 import io.clickstream.etl.model.ClickEvent;
 
+import org.apache.flink.util.TimeUtils;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -169,7 +171,7 @@ public final class EventParser implements Serializable {
             throw new SchemaViolation("timestamp", "not_before_2000", "timestamp " + millis + " is before 2000-01-01 (epoch seconds instead of milliseconds?)");
         }
         if (millis > now + maxFutureSkewMillis) {
-            throw new SchemaViolation("timestamp", "max_future_skew", "timestamp is more than " + Duration.ofMillis(maxFutureSkewMillis) + " in the future");
+            throw new SchemaViolation("timestamp", "max_future_skew", "timestamp is more than " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(maxFutureSkewMillis)) + " in the future");
         }
         return millis;
     }

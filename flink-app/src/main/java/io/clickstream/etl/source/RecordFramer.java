@@ -53,6 +53,8 @@ public final class RecordFramer {
     private int objectCount;
     private int bomMatched;
     private boolean sawContent;
+    /** Part of the current line was already emitted, so it can no longer be rejected as a whole. */
+    private boolean released;
     private boolean finished;
 
     public RecordFramer(InputStream in, String sourceFile, int maxRecordBytes, int maxRawBytes) {
@@ -106,6 +108,11 @@ public final class RecordFramer {
         out.add(RawRecord.failure(FailureType.UNREADABLE_OBJECT,
                 "object unreadable from line " + lineNumber + " on: " + cause,
                 Arrays.copyOf(line, keep), Math.max(lineTotal, keep), sourceFile, lineNumber));
+    }
+
+    /** Size of the line buffer: the framer's memory, bounded by the maximum record size. */
+    int bufferCapacity() {
+        return line.length;
     }
 
     /** Lines in the object, once {@link #advance} returned false. */
@@ -168,20 +175,40 @@ public final class RecordFramer {
             objectStart = lineLen - 1;
             return;
         }
-        malformed("unexpected " + describe(c) + " at top level, byte " + lineTotal + " of the line: only JSON objects are accepted");
+        String unexpected = "unexpected " + describe(c) + " at top level, byte " + lineTotal + " of the line: only JSON objects are accepted";
+        if (released) {
+            String error = releaseObjects(objectCount, out, false);
+            if (error == null) {
+                cut(lineLen - 1);
+            }
+            malformed(error != null ? error : unexpected);
+        } else {
+            malformed(unexpected);
+        }
     }
 
     private void endLine(List<RawRecord> out) {
         if (lineTotal == 0) {
             return;
         }
-        if (mode == Mode.NORMAL && (depth > 0 || inString)) {
-            malformed("unclosed JSON object at end of line");
-        }
         if (mode == Mode.NORMAL) {
-            String error = releaseObjects(objectCount, out, true);
-            if (error != null) {
-                malformed(error);
+            boolean unclosed = depth > 0 || inString;
+            if (released) {
+                // Part of this long line is already out: judge the rest record by record.
+                String error = releaseObjects(objectCount, out, false);
+                if (error != null) {
+                    malformed(error);
+                } else if (unclosed) {
+                    cut(objectStart);
+                    malformed("unclosed JSON object at end of line");
+                }
+            } else if (unclosed) {
+                malformed("unclosed JSON object at end of line");
+            } else {
+                String error = releaseObjects(objectCount, out, true);
+                if (error != null) {
+                    malformed(error);
+                }
             }
         }
         if (mode == Mode.MALFORMED) {
@@ -194,6 +221,7 @@ public final class RecordFramer {
 
     /** The buffer is full: release finished objects, or give up on the one that does not fit. */
     private void overflow(List<RawRecord> out) {
+        released = true;
         String error = releaseObjects(objectCount, out, false);
         if (error != null) {
             malformed(error + " (in a line longer than input.max-record-bytes, judged record by record)");
@@ -309,6 +337,7 @@ public final class RecordFramer {
         objectCount = 0;
         bomMatched = 0;
         sawContent = false;
+        released = false;
         if (line.length > 1 << 20) {
             line = new byte[4096];
         }

@@ -1,0 +1,164 @@
+package io.clickstream.etl.parse;
+
+import io.clickstream.etl.TestEvents;
+import io.clickstream.etl.model.ClickEvent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static io.clickstream.etl.TestEvents.fields;
+import static io.clickstream.etl.TestEvents.json;
+import static io.clickstream.etl.TestEvents.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventParserTest {
+
+    private static final long NOW = Instant.parse("2026-01-06T00:00:00Z").toEpochMilli();
+    private final EventParser parser = new EventParser(Duration.ofDays(1), 3);
+
+    @Test
+    void parsesEveryKnownFieldAndKeepsExtras() throws Exception {
+        Map<String, Object> f = fields(uuid(1), "purchase");
+        f.put("product_id", "P00042");
+        f.put("product_name", "Smart Lamp");
+        f.put("product_category", "home");
+        f.put("product_price", 19.999);
+        f.put("quantity", 3);
+        f.put("country", "DE");
+        f.put("city", "Berlin");
+        f.put("user_agent", "Mozilla/5.0");
+        f.put("app_version", "web-3.1.0");
+        ClickEvent e = parse(json(f).replace("}", ",\"nested\":{\"a\":[1,2]},\"nothing\":null}"));
+        assertThat(e.eventId).isEqualTo(uuid(1));
+        assertThat(e.eventType).isEqualTo("purchase");
+        assertThat(e.eventTimestamp).isEqualTo(Instant.parse("2026-01-05T10:15:30.250Z").toEpochMilli());
+        assertThat(e.productPriceCents).isEqualTo(2000L);
+        assertThat(e.quantity).isEqualTo(3);
+        assertThat(e.email).isEqualTo("jane.doe@example.org");
+        assertThat(e.ipAddress).isEqualTo("81.2.69.160");
+        assertThat(e.extra).containsOnly(Map.entry("app_version", "web-3.1.0"), Map.entry("nested", "{\"a\":[1,2]}"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2026-01-05T10:15:30Z,           1767608130000",
+        "2026-01-05T10:15:30.1Z,         1767608130100",
+        "2026-01-05T10:15:30.123456789Z, 1767608130123",
+        "2026-01-05T12:15:30+02:00,      1767608130000",
+        "2026-01-05T05:15:30.5-05:00,    1767608130500",
+        "1767608130000,                  1767608130000",
+    })
+    void acceptsIsoTimestampsWithAZoneAndEpochMillisAsText(String timestamp, long expected) throws Exception {
+        Map<String, Object> f = fields(uuid(1), "page_view");
+        f.put("timestamp", timestamp);
+        assertThat(parse(json(f)).eventTimestamp).isEqualTo(expected);
+    }
+
+    @Test
+    void acceptsEpochMillisAndNumericStrings() throws Exception {
+        Map<String, Object> f = fields(uuid(1), "add_to_cart");
+        f.put("timestamp", 1767608130000L);
+        f.put("product_price", "12.5");
+        f.put("quantity", "2");
+        f.put("search_results_count", "0");
+        ClickEvent e = parse(json(f));
+        assertThat(e.eventTimestamp).isEqualTo(1767608130000L);
+        assertThat(e.productPriceCents).isEqualTo(1250L);
+        assertThat(e.quantity).isEqualTo(2);
+        assertThat(e.searchResultsCount).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}={1} breaks {2}")
+    @CsvSource(delimiter = '|', value = {
+        "event_id             | <absent>                    | required",
+        "event_id             | 1234                        | uuid",
+        "event_id             | 123e4567-e89b-12d3-a456-42661417400g | uuid",
+        "event_type           | hover                       | allowed_values",
+        "event_type           | <absent>                    | required",
+        "timestamp            | <absent>                    | required",
+        "timestamp            | 2026-01-05T10:15:30         | iso8601_or_epoch_millis",
+        "timestamp            | 05/01/2026                  | iso8601_or_epoch_millis",
+        "timestamp            | 1767608130                  | not_before_2000",
+        "timestamp            | 2026-01-07T00:00:01Z        | max_future_skew",
+        "product_price        | -0.01                       | non_negative",
+        "product_price        | cheap                       | number",
+        "product_price        | 10000000000                 | max_value",
+        "quantity             | 0                           | integer_min_1",
+        "quantity             | 2.5                         | integer_min_1",
+        "search_results_count | -1                          | integer_min_0",
+        "device_type          | smartwatch                  | allowed_values",
+    })
+    void eachRuleNamesItsFieldAndRule(String field, String value, String rule) {
+        Map<String, Object> f = fields(uuid(1), "page_view");
+        if (value.equals("<absent>")) {
+            f.remove(field);
+        } else {
+            f.put(field, value);
+        }
+        assertThatThrownBy(() -> parse(json(f)))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> {
+                    assertThat(v.field()).isEqualTo(field);
+                    assertThat(v.rule()).isEqualTo(rule);
+                    assertThat(v.getMessage()).contains(field);
+                });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"product_id", "product_price", "quantity"})
+    void aPurchaseNeedsProductPriceAndQuantity(String missing) {
+        Map<String, Object> f = fields(uuid(1), "purchase");
+        f.put("product_id", "P1");
+        f.put("product_price", 10);
+        f.put("quantity", 1);
+        f.remove(missing);
+        assertThatThrownBy(() -> parse(json(f)))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> {
+                    assertThat(v.field()).isEqualTo(missing);
+                    assertThat(v.rule()).isEqualTo("required_for_purchase");
+                });
+    }
+
+    @Test
+    void objectsWhereTextBelongsAndTooManyExtrasAreViolations() {
+        assertThatThrownBy(() -> parse(TestEvents.pageView(uuid(1)).replace("\"user_id\":\"u-1\"", "\"user_id\":{\"a\":1}")))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> assertThat(v.rule()).isEqualTo("scalar"));
+        assertThatThrownBy(() -> parse(TestEvents.pageView(uuid(1)).replace("}", ",\"a\":1,\"b\":2,\"c\":3,\"d\":4}")))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> assertThat(v.rule()).isEqualTo("max_extra_fields"));
+    }
+
+    @Test
+    void malformedJsonAndInvalidUtf8AreIoErrors() {
+        assertThatThrownBy(() -> parse("{\"event_id\":}")).isInstanceOf(IOException.class);
+        byte[] bad = TestEvents.pageView(uuid(1)).replace("u-1", "u-\u00e9").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bad.length; i++) {
+            if (bad[i] == (byte) 0xC3) {
+                bad[i] = (byte) 0xFF;
+            }
+        }
+        assertThatThrownBy(() -> parser.parse(bad, NOW)).isInstanceOf(IOException.class).hasMessageContaining("UTF-8");
+    }
+
+    @Test
+    void theContentHashIgnoresSpellingButNotMeaning() throws Exception {
+        Map<String, Object> f = fields(uuid(1), "page_view");
+        ClickEvent a = parse(json(f));
+        f.put("timestamp", "2026-01-05T11:15:30.250+01:00");
+        ClickEvent sameInstantOtherSpelling = parse(json(f).replace(",", " ,  "));
+        f.put("page_url", "https://shop.example.com/other");
+        ClickEvent changed = parse(json(f));
+        assertThat(sameInstantOtherSpelling.contentHash).isEqualTo(a.contentHash);
+        assertThat(changed.contentHash).isNotEqualTo(a.contentHash);
+    }
+
+    private ClickEvent parse(String json) throws IOException, SchemaViolation {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), NOW);
+    }
+}
