@@ -1,0 +1,54 @@
+package io.clickstream.etl;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the lake back with DuckDB, a Parquet reader independent of the writer. */
+public final class LakeReader implements AutoCloseable {
+
+    private final Connection connection;
+    private final String files;
+
+    public LakeReader(Path lake) throws SQLException {
+        connection = DriverManager.getConnection("jdbc:duckdb:");
+        files = lake.toAbsolutePath() + "/**/*.parquet";
+    }
+
+    /** The lake as a view {@code events}, with hive partitions as text columns. */
+    public List<Map<String, Object>> query(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE OR REPLACE VIEW events AS SELECT * FROM read_parquet('" + files + "', hive_partitioning = true, "
+                    + "hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR}, filename = true)");
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(sql)) {
+                ResultSetMetaData meta = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        row.put(meta.getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    public long count() throws SQLException {
+        return ((Number) query("SELECT count(*) AS n FROM events").get(0).get("n")).longValue();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

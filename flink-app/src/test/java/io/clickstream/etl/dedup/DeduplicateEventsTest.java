@@ -1,0 +1,88 @@
+package io.clickstream.etl.dedup;
+
+import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.FailureType;
+import io.clickstream.etl.parse.ParseEvent;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static io.clickstream.etl.TestEvents.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeduplicateEventsTest {
+
+    @Test
+    void dropsRetriesAndDeadLettersConflicts() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness = harness()) {
+            harness.processElement(event(uuid(1), 11L, "first"), 0);
+            harness.processElement(event(uuid(1), 11L, "retry"), 0);
+            harness.processElement(event(uuid(2), 22L, "other"), 0);
+            harness.processElement(event(uuid(1), 99L, "conflict"), 0);
+
+            assertThat(harness.extractOutputValues()).extracting(e -> e.sourceFile).containsExactly("first", "other");
+            assertThat(harness.extractOutputValues()).allMatch(e -> e.raw == null);
+            List<DeadLetter> dead = harness.getSideOutput(ParseEvent.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            assertThat(dead).singleElement().satisfies(d -> {
+                assertThat(d.failureType).isEqualTo(FailureType.ID_CONFLICT);
+                assertThat(d.sourceFile).isEqualTo("conflict");
+                assertThat(d.rawText).isEqualTo("{\"raw\":\"conflict\"}");
+                assertThat(d.message).contains(uuid(1));
+            });
+        }
+    }
+
+    @Test
+    void rememberedIdsSurviveARestoreAndExpireAfterTheTtl() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness = harness()) {
+            harness.setStateTtlProcessingTime(0);
+            harness.processElement(event(uuid(1), 11L, "first"), 0);
+            snapshot = harness.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = harness(snapshot)) {
+            restored.setStateTtlProcessingTime(Duration.ofHours(23).toMillis());
+            restored.processElement(event(uuid(1), 11L, "retry within ttl"), 0);
+            assertThat(restored.extractOutputValues()).isEmpty();
+            restored.setStateTtlProcessingTime(Duration.ofHours(25).toMillis());
+            restored.processElement(event(uuid(1), 11L, "after ttl"), 0);
+            assertThat(restored.extractOutputValues()).extracting(e -> e.sourceFile).containsExactly("after ttl");
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness() throws Exception {
+        return harness(null);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness(OperatorSubtaskState state) throws Exception {
+        DeduplicateEvents fn = new DeduplicateEvents(Duration.ofHours(24), "test-1", 1024);
+        if (state == null) {
+            return ProcessFunctionTestHarnesses.forKeyedProcessFunction(fn, e -> e.eventId, Types.STRING);
+        }
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(fn), e -> e.eventId, Types.STRING);
+        h.setup();
+        h.initializeState(state);
+        h.open();
+        return h;
+    }
+
+    private static ClickEvent event(String id, long hash, String source) {
+        ClickEvent e = new ClickEvent();
+        e.eventId = id;
+        e.contentHash = hash;
+        e.sourceFile = source;
+        e.raw = ("{\"raw\":\"" + source + "\"}").getBytes(StandardCharsets.UTF_8);
+        return e;
+    }
+}

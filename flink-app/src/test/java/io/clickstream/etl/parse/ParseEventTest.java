@@ -1,0 +1,71 @@
+package io.clickstream.etl.parse;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.config.JobConfigTestSupport;
+import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.FailureType;
+import io.clickstream.etl.model.RawRecord;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static io.clickstream.etl.TestEvents.pageView;
+import static io.clickstream.etl.TestEvents.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ParseEventTest {
+
+    private static final long NOW = Instant.parse("2026-01-06T00:00:00Z").toEpochMilli();
+
+    @Test
+    void validRecordsBecomeEventsAndBadOnesDeadLetters() throws Exception {
+        JobConfig config = JobConfigTestSupport.config();
+        try (KeyedOneInputStreamOperatorTestHarness<String, RawRecord, ClickEvent> harness =
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ParseEvent(config), r -> r.routingKey, Types.STRING)) {
+            harness.setProcessingTime(NOW);
+            harness.processElement(raw(pageView(uuid(1)), uuid(1), 3), 0);
+            harness.processElement(raw("{\"event_id\":\"" + uuid(2) + "\",\"event_type\":\"hover\",\"timestamp\":1767600000000}", uuid(2), 4), 0);
+            harness.processElement(raw("{\"event_id\":\"" + uuid(3) + "\",\"event_type\":}", uuid(3), 5), 0);
+            harness.processElement(RawRecord.failure(FailureType.OVERSIZED_RECORD, "too big", "{\"a\":".getBytes(StandardCharsets.UTF_8), 5_000_000, "s3://raw/o.gz", 6), 0);
+            harness.processElement(RawRecord.endOfObject("s3://raw/o.gz", 6), 0);
+
+            List<ClickEvent> events = harness.extractOutputValues();
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.eventId).isEqualTo(uuid(1));
+                assertThat(e.sourceFile).isEqualTo("s3://raw/o.gz");
+                assertThat(e.lineNumber).isEqualTo(3);
+                assertThat(e.ingestedAt).isEqualTo(NOW);
+                assertThat(e.raw).isNotNull();
+            });
+
+            List<DeadLetter> dead = harness.getSideOutput(ParseEvent.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            assertThat(dead).extracting(d -> d.failureType)
+                    .containsExactly(FailureType.SCHEMA_VIOLATION, FailureType.MALFORMED_JSON, FailureType.OVERSIZED_RECORD);
+            DeadLetter schema = dead.get(0);
+            assertThat(schema.field).isEqualTo("event_type");
+            assertThat(schema.rule).isEqualTo("allowed_values");
+            assertThat(schema.lineNumber).isEqualTo(4);
+            assertThat(schema.rawText).contains("hover");
+            assertThat(schema.jobVersion).isEqualTo(config.jobVersion);
+            assertThat(schema.failureTime).isEqualTo(NOW);
+            assertThat(dead.get(1).message).startsWith("invalid JSON");
+            DeadLetter oversized = dead.get(2);
+            assertThat(oversized.rawTruncated).isTrue();
+            assertThat(oversized.rawBytes).isEqualTo(5_000_000);
+            assertThat(oversized.message).isEqualTo("too big");
+        }
+    }
+
+    private static RawRecord raw(String json, String key, long line) {
+        return RawRecord.record(json.getBytes(StandardCharsets.UTF_8), key, "s3://raw/o.gz", line);
+    }
+}
