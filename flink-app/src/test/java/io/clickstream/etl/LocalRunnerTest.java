@@ -1,0 +1,104 @@
+package io.clickstream.etl;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.generator.Fate;
+import io.clickstream.generator.FirehoseLocalWriter;
+import io.clickstream.generator.GeneratedRecord;
+import io.clickstream.generator.GeneratorSettings;
+import io.clickstream.generator.TrafficGenerator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local runner: an embedded cluster with the Flink web UI, where the job's counters show. */
+class LocalRunnerTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void runsWithTheWebUiAndShowsTheCounters(@TempDir Path dir) throws Exception {
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(5).records(2000).days(1)
+                .start(Instant.parse("2026-03-01T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 5).write(records);
+        long valid = records.stream().filter(r -> r.fate() == Fate.VALID).count();
+        int port = freePort();
+        JobConfig config = JobConfig.fromMap(Map.of(
+                "input.path", dir.resolve("raw").toString(),
+                "output.lake.path", dir.resolve("lake").toString(),
+                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
+                "checkpoint.interval", "1s",
+                "input.monitor-interval", "500ms",
+                "web-ui.port", Integer.toString(port)));
+
+        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+            try {
+                LocalRunner.run(config);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        String base = "http://127.0.0.1:" + port;
+        String overview = poll(base + "/jobs/overview", body -> body.contains("\"RUNNING\""));
+        Matcher id = Pattern.compile("\"jid\":\"([0-9a-f]+)\"").matcher(overview);
+        assertThat(id.find()).isTrue();
+        String job = base + "/jobs/" + id.group(1);
+
+        String accumulators = poll(job + "/accumulators", body -> body.contains("\"recordsWritten\",\"type\":\"LongCounter\",\"value\":\"" + valid + "\""));
+        assertThat(accumulators).contains("\"recordsIn\"", "\"duplicatesDropped\"", "\"deadLetters_malformed_json\"", "\"piiFieldsRemoved\"");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .as("the web UI itself is served").containsIgnoringCase("<html");
+
+        http.send(HttpRequest.newBuilder(URI.create(job + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        try {
+            run.get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException cancelled) {
+            assertThat(cancelled).hasStackTraceContaining("cancel");
+        }
+    }
+
+    private String poll(String url, java.util.function.Predicate<String> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (java.io.IOException notYet) {
+                // the cluster is still starting
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("gave up waiting on " + url + ", last answer: " + last);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.clickstream.etl;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shaded jar deployed to MSF: our code, connectors, formats and libraries, but no Flink runtime. */
+class MsfJarIT {
+
+    @Test
+    void bundlesConnectorsAndLibrariesButNotTheFlinkRuntime() throws IOException {
+        Path jar;
+        try (Stream<Path> files = Files.list(Paths.get("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().matches("clickstream-etl-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("run mvn package first"));
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            List<String> entries = file.stream().map(e -> e.getName()).collect(Collectors.toList());
+            assertThat(file.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("io.clickstream.etl.ClickstreamEtlJob");
+            assertThat(entries).contains(
+                    "io/clickstream/etl/ClickstreamEtlJob.class",
+                    "org/apache/flink/connector/file/src/FileSource.class",
+                    "org/apache/flink/formats/parquet/ParquetWriterFactory.class",
+                    "org/apache/parquet/hadoop/ParquetWriter.class",
+                    "ua_parser/Parser.class",
+                    "ua_parser/regexes.yaml",
+                    "com/fasterxml/jackson/core/JsonParser.class");
+            for (String forbidden : new String[] {
+                "org/apache/flink/streaming/api/environment/", "org/apache/flink/runtime/", "org/apache/flink/client/",
+                "org/apache/flink/api/common/", "org/apache/flink/configuration/", "org/slf4j/", "org/apache/logging/log4j/",
+                "com/amazonaws/services/kinesisanalytics/", "io/clickstream/generator/", "org/duckdb/"}) {
+                assertThat(entries).as("bundles no %s", forbidden).noneMatch(e -> e.startsWith(forbidden));
+            }
+            String fileSystems = new String(file.getInputStream(file.getEntry("META-INF/services/org.apache.flink.core.fs.FileSystemFactory"))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(fileSystems).contains("org.apache.flink.fs.s3hadoop.S3FileSystemFactory");
+        }
+    }
+}

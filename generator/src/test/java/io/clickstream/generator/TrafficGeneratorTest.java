@@ -1,0 +1,95 @@
+package io.clickstream.generator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrafficGeneratorTest {
+
+    private static final GeneratorSettings SETTINGS = GeneratorSettings.defaults().seed(3).records(20_000).days(2)
+            .start(Instant.parse("2026-01-05T00:00:00Z"));
+
+    @Test
+    void theSameSeedGivesTheSameRecords() {
+        List<String> a = TrafficGenerator.generate(SETTINGS).stream().map(GeneratedRecord::json).collect(Collectors.toList());
+        List<String> b = TrafficGenerator.generate(SETTINGS).stream().map(GeneratedRecord::json).collect(Collectors.toList());
+        assertThat(a).hasSize(20_000).isEqualTo(b);
+    }
+
+    @Test
+    void faultsAppearAtRoughlyTheirRatesAndRetriesFollowTheirOriginals() {
+        List<GeneratedRecord> records = TrafficGenerator.generate(SETTINGS);
+        Map<Fate, Long> counts = new EnumMap<>(Fate.class);
+        records.forEach(r -> counts.merge(r.fate(), 1L, Long::sum));
+        assertThat(counts.get(Fate.DUPLICATE)).isBetween(300L, 500L);
+        assertThat(counts.get(Fate.MALFORMED)).isBetween(60L, 140L);
+        assertThat(counts.get(Fate.SCHEMA_VIOLATION)).isBetween(60L, 140L);
+        assertThat(counts.get(Fate.ID_CONFLICT)).isBetween(20L, 70L);
+
+        Set<String> validIds = new HashSet<>();
+        for (GeneratedRecord r : records) {
+            if (r.fate() == Fate.VALID) {
+                assertThat(validIds.add(r.eventId())).as("valid ids are unique").isTrue();
+            } else if (r.fate() == Fate.DUPLICATE || r.fate() == Fate.ID_CONFLICT) {
+                assertThat(validIds).as("the original arrived first").contains(r.eventId());
+            }
+        }
+        assertThat(records).extracting(GeneratedRecord::arrivalMillis).isSorted();
+    }
+
+    @Test
+    void sessionsAreOrderedInTimeAndAFewPercentConvert() {
+        List<GeneratedRecord> valid = TrafficGenerator.generate(SETTINGS).stream()
+                .filter(r -> r.fate() == Fate.VALID).collect(Collectors.toList());
+        Map<Object, List<GeneratedRecord>> sessions = valid.stream().collect(Collectors.groupingBy(r -> r.fields().get("session_id")));
+        long converting = sessions.values().stream()
+                .filter(s -> s.stream().anyMatch(r -> "purchase".equals(r.fields().get("event_type")))).count();
+        assertThat((double) converting / sessions.size()).isBetween(0.01, 0.08);
+        assertThat(valid).allSatisfy(r -> assertThat(r.fields()).containsKeys("event_id", "event_type", "timestamp", "ip_address", "user_agent"));
+        assertThat(valid).anyMatch(r -> r.fields().containsKey("email"));
+        assertThat(valid).anyMatch(r -> r.backToBack());
+    }
+
+    @Test
+    void objectsLandInFirehoseLayoutAndHoldEveryRecord(@TempDir Path dir) throws IOException {
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(1).records(3000).days(1)
+                .start(Instant.parse("2026-01-05T00:00:00Z")));
+        List<Path> objects = FirehoseLocalWriter.withDefaults(dir, 1).write(records);
+        assertThat(objects).isNotEmpty();
+        List<String> keys = objects.stream().map(p -> dir.relativize(p).toString()).collect(Collectors.toList());
+        assertThat(keys).isSorted().allSatisfy(k -> assertThat(k).matches(
+                "2026/01/0[5-9]/\\d{2}/clickstream-1-2026-01-0[5-9]-\\d{2}-\\d{2}-\\d{2}-[0-9a-f-]{36}\\.gz"));
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .as("no half-written hidden objects are left").noneMatch(n -> n.startsWith("."));
+        }
+        StringBuilder all = new StringBuilder();
+        for (Path object : objects) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(object))) {
+                all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        String text = all.toString();
+        for (GeneratedRecord r : records) {
+            assertThat(text).contains(r.json());
+        }
+        long lines = text.chars().filter(c -> c == '\n').count();
+        assertThat(lines).isLessThan(records.size()).isGreaterThan(records.size() * 9L / 10);
+    }
+}
