@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The local runner: an embedded cluster with the Flink web UI, where the job's counters show. */
 class LocalRunnerTest {
 
+    private static final String SECRET = "s3cr3t-pseudonym-key-0123456789";
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -49,7 +51,8 @@ class LocalRunnerTest {
                 "checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
                 "checkpoint.interval", "1s",
                 "input.monitor-interval", "500ms",
-                "web-ui.port", Integer.toString(port)));
+                "web-ui.port", Integer.toString(port),
+                "pii.pseudonym-key", SECRET));
 
         CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
             try {
@@ -66,8 +69,12 @@ class LocalRunnerTest {
 
         String accumulators = poll(job + "/accumulators", body -> body.contains("\"recordsWritten\",\"type\":\"LongCounter\",\"value\":\"" + valid + "\""));
         assertThat(accumulators).contains("\"recordsIn\"", "\"duplicatesDropped\"", "\"deadLetters_malformed_json\"", "\"piiFieldsRemoved\"");
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString()).body())
+        assertThat(get(base + "/"))
                 .as("the web UI itself is served").containsIgnoringCase("<html");
+
+        for (String page : new String[] {job, job + "/config", job + "/plan", base + "/jobmanager/config", base + "/taskmanagers"}) {
+            assertThat(get(page)).as("%s does not show the pseudonym key", page).doesNotContain(SECRET);
+        }
 
         http.send(HttpRequest.newBuilder(URI.create(job + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -76,6 +83,10 @@ class LocalRunnerTest {
         } catch (ExecutionException cancelled) {
             assertThat(cancelled).hasStackTraceContaining("cancel");
         }
+    }
+
+    private String get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private String poll(String url, java.util.function.Predicate<String> done) throws InterruptedException {
