@@ -15,19 +15,11 @@ public final class UrlParts {
 
     /** Lower-case host without port or credentials, or null. */
     public static String host(String url) {
-        if (url == null) {
+        int start = authorityStart(url);
+        if (start < 0) {
             return null;
         }
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return null;
-        }
-        int start = scheme + 3;
-        int end = start;
-        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-            end++;
-        }
-        String authority = url.substring(start, end);
+        String authority = url.substring(start, scan(url, start, "/?#"));
         int at = authority.lastIndexOf('@');
         if (at >= 0) {
             authority = authority.substring(at + 1);
@@ -41,22 +33,28 @@ public final class UrlParts {
 
     /** The path ("/" when empty), without query or fragment, or null for a URL without scheme. */
     public static String path(String url) {
-        if (url == null) {
+        int authority = authorityStart(url);
+        if (authority < 0) {
             return null;
         }
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return null;
-        }
-        int start = scheme + 3;
-        while (start < url.length() && "/?#".indexOf(url.charAt(start)) < 0) {
-            start++;
-        }
-        int end = start;
-        while (end < url.length() && "?#".indexOf(url.charAt(end)) < 0) {
-            end++;
-        }
+        int start = scan(url, authority, "/?#");
+        int end = scan(url, start, "?#");
         return start == end ? "/" : url.substring(start, end);
+    }
+
+    /** Index just after {@code scheme://}, or -1. */
+    private static int authorityStart(String url) {
+        int scheme = url == null ? -1 : url.indexOf("://");
+        return scheme < 0 ? -1 : scheme + 3;
+    }
+
+    /** Index of the first of {@code stops} at or after {@code from}, or the length. */
+    private static int scan(String url, int from, String stops) {
+        int i = from;
+        while (i < url.length() && stops.indexOf(url.charAt(i)) < 0) {
+            i++;
+        }
+        return i;
     }
 
     /** The decoded value of the first query parameter {@code name}, or null. */
