@@ -14,6 +14,8 @@ import io.clickstream.generator.TrafficGenerator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -294,7 +296,7 @@ class ClickstreamPipelineTest {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void continuousModePicksUpObjectsThatLandWhileItRuns() throws Exception {
+    void continuousModePicksUpNewObjectsAndResumesFromASavepointWithoutRereading() throws Exception {
         Path root = dir.resolve("continuous");
         Path in = root.resolve("raw");
         Path out = root.resolve("lake");
@@ -306,26 +308,59 @@ class ClickstreamPipelineTest {
                 "input.mode", "continuous",
                 "input.monitor-interval", "200ms",
                 "job.version", "pipeline-test"));
-        StreamExecutionEnvironment env = environment();
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        JobClient job = env.executeAsync("continuous-test");
+        Set<String> expected = new HashSet<>();
+        List<GeneratedRecord> first = landBatch(in, 0, expected);
+
+        JobClient job = start(config, null);
+        String savepoint;
         try {
-            Set<String> expected = new HashSet<>();
-            for (int batch = 0; batch < 2; batch++) {
-                List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().noFaults().seed(100 + batch)
-                        .records(1500).days(1).start(Instant.parse("2026-02-0" + (batch + 1) + "T00:00:00Z")));
-                FirehoseLocalWriter.withDefaults(in, batch).write(records);
-                records.forEach(r -> expected.add(r.eventId()));
-                waitForLake(out, expected.size());
-            }
+            waitForLake(out, expected.size());
+            landBatch(in, 1, expected);
+            waitForLake(out, expected.size());
+            savepoint = job.stopWithSavepoint(false, root.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(1, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            job.cancel();
+            throw e;
+        }
+
+        // While the job is down: a new batch, and a late retry of events written before the stop.
+        landBatch(in, 2, expected);
+        Files.createDirectories(in.resolve("2026/02/09"));
+        Files.writeString(in.resolve("2026/02/09/retry-of-first-batch.json"),
+                first.stream().limit(100).map(r -> r.json() + "\n").collect(Collectors.joining()));
+
+        JobClient resumed = start(config, savepoint);
+        try {
+            waitForLake(out, expected.size());
+            Thread.sleep(1500); // a few more checkpoints: nothing else may arrive
             try (LakeReader reader = new LakeReader(out)) {
                 List<Map<String, Object>> ids = reader.query("SELECT event_id FROM events");
                 assertThat(ids).hasSize(expected.size());
                 assertThat(ids.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
             }
         } finally {
-            job.cancel().get(1, TimeUnit.MINUTES);
+            resumed.cancel().get(1, TimeUnit.MINUTES);
         }
+    }
+
+    private static List<GeneratedRecord> landBatch(Path in, int batch, Set<String> expected) throws IOException {
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().noFaults().seed(100 + batch)
+                .records(1500).days(1).start(Instant.parse("2026-02-0" + (batch + 1) + "T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(in, batch).write(records);
+        records.forEach(r -> expected.add(r.eventId()));
+        return records;
+    }
+
+    private static JobClient start(JobConfig config, String savepoint) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        if (savepoint != null) {
+            Configuration restore = new Configuration();
+            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            env.configure(restore);
+        }
+        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        return env.executeAsync("continuous-test");
     }
 
     // ---- helpers -------------------------------------------------------------------------------
