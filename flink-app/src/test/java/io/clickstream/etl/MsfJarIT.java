@@ -44,6 +44,13 @@ class MsfJarIT {
             String fileSystems = new String(file.getInputStream(file.getEntry("META-INF/services/org.apache.flink.core.fs.FileSystemFactory"))
                     .readAllBytes(), StandardCharsets.UTF_8);
             assertThat(fileSystems).contains("org.apache.flink.fs.s3hadoop.S3FileSystemFactory");
+
+            // flink-s3-fs-hadoop bundles Jackson unrelocated; a second Jackson version must not mix with it.
+            String core = new String(file.getInputStream(file.getEntry("com/fasterxml/jackson/core/json/PackageVersion.class")).readAllBytes(), StandardCharsets.ISO_8859_1);
+            String databind = new String(file.getInputStream(file.getEntry("com/fasterxml/jackson/databind/cfg/PackageVersion.class")).readAllBytes(), StandardCharsets.ISO_8859_1);
+            String version = System.getProperty("jackson.version", "2.15.3");
+            assertThat(core).contains(version);
+            assertThat(databind).contains(version);
         }
     }
 }
