@@ -54,6 +54,14 @@ public final class LocalRunner {
         if (config.checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
         }
+        if (config.s3Endpoint != null) {
+            conf.setString("s3.endpoint", config.s3Endpoint);
+        }
+        conf.setString("s3.path.style.access", Boolean.toString(config.s3PathStyleAccess));
+        if (config.s3AccessKey != null) {
+            conf.setString("s3.access-key", config.s3AccessKey);
+            conf.setString("s3.secret-key", config.s3SecretKey());
+        }
         // An embedded cluster does not set up file systems (s3://, s3a://) by itself.
         FileSystem.initialize(conf, null);
 

@@ -2,8 +2,6 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
-import io.clickstream.etl.sink.LakeSinks;
-import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
@@ -11,12 +9,8 @@ import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -38,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,12 +50,6 @@ class S3EndToEndTest {
     private static final String ACCESS_KEY = "test-access";
     private static final String SECRET_KEY = "test-secret-key";
     private static final String BUCKET = "clickstream";
-
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
 
     static S3Proxy proxy;
     static BlobStore blobs;
@@ -83,7 +71,7 @@ class S3EndToEndTest {
             Thread.sleep(10);
         }
         Configuration conf = new Configuration();
-        conf.setString("s3.endpoint", "http://127.0.0.1:" + proxy.getPort());
+        conf.setString("s3.endpoint", endpoint());
         conf.setString("s3.path.style.access", "true");
         conf.setString("s3.access-key", ACCESS_KEY);
         conf.setString("s3.secret-key", SECRET_KEY);
@@ -109,20 +97,20 @@ class S3EndToEndTest {
             upload(object, "s3://" + BUCKET + "/firehose/" + staged.relativize(object));
         }
 
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", "s3://" + BUCKET + "/firehose",
-                "output.lake.path", "s3a://" + BUCKET + "/lake/events",
-                "output.dead-letter.path", "s3://" + BUCKET + "/lake/dead-letter",
-                "input.mode", "bounded",
-                "job.version", "s3-test"));
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(1000);
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        Accounting accounting = new Accounting(env.execute("s3-test").getAllAccumulatorResults());
+        // Run as a user would locally: the local runner, configured only through job keys.
+        Map<String, String> keys = new HashMap<>();
+        keys.put("input.path", "s3://" + BUCKET + "/firehose");
+        keys.put("output.lake.path", "s3a://" + BUCKET + "/lake/events");
+        keys.put("output.dead-letter.path", "s3://" + BUCKET + "/lake/dead-letter");
+        keys.put("input.mode", "bounded");
+        keys.put("job.version", "s3-test");
+        keys.put("checkpoint.interval", "1s");
+        keys.put("web-ui.enabled", "false");
+        keys.put("s3.endpoint", endpoint());
+        keys.put("s3.path-style-access", "true");
+        keys.put("s3.access-key", ACCESS_KEY);
+        keys.put("s3.secret-key", SECRET_KEY);
+        Accounting accounting = LocalRunner.run(JobConfig.fromMap(keys));
 
         List<String> lakeKeys = keys("lake/events/");
         assertThat(lakeKeys).isNotEmpty().allSatisfy(k -> assertThat(k)
@@ -149,6 +137,10 @@ class S3EndToEndTest {
         assertThat(accounting.written).isEqualTo(expected.size());
         assertThat(accounting.deadLettered()).isEqualTo(traffic.stream()
                 .filter(r -> r.fate() != Fate.VALID && r.fate() != Fate.DUPLICATE).count());
+    }
+
+    private static String endpoint() {
+        return "http://127.0.0.1:" + proxy.getPort();
     }
 
     private static void upload(Path file, String uri) throws Exception {

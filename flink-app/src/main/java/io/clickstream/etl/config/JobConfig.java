@@ -34,7 +34,7 @@ public final class JobConfig implements Serializable {
     public static final Map<String, String> DEFAULTS;
     /** Fields the pseudonym option can hash. */
     public static final Set<String> PSEUDONYM_CANDIDATES = Set.of("email", "ip_address", "user_id");
-    private static final Set<String> SECRET_KEYS = Set.of("pii.pseudonym-key");
+    private static final Set<String> SECRET_KEYS = Set.of("pii.pseudonym-key", "s3.secret-key");
 
     static {
         Map<String, String> d = new LinkedHashMap<>();
@@ -61,6 +61,10 @@ public final class JobConfig implements Serializable {
         d.put("checkpoint.dir", null);
         d.put("web-ui.port", "8081");
         d.put("web-ui.enabled", "true");
+        d.put("s3.endpoint", null);
+        d.put("s3.path-style-access", "false");
+        d.put("s3.access-key", null);
+        d.put("s3.secret-key", null);
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -89,6 +93,10 @@ public final class JobConfig implements Serializable {
     public final String checkpointDir;
     public final int webUiPort;
     public final boolean webUiEnabled;
+    public final String s3Endpoint;
+    public final boolean s3PathStyleAccess;
+    public final String s3AccessKey;
+    private final String s3SecretKey;
 
     private JobConfig(Map<String, String> values) {
         Parser p = new Parser(values);
@@ -115,6 +123,13 @@ public final class JobConfig implements Serializable {
         checkpointDir = p.optional("checkpoint.dir", JobConfig::path, "a folder or URI", null);
         webUiPort = p.get("web-ui.port", v -> intIn(v, 0, 65535), "a port from 0 to 65535");
         webUiEnabled = p.get("web-ui.enabled", JobConfig::bool, "true or false");
+        s3Endpoint = p.optional("s3.endpoint", JobConfig::httpUrl, "an http:// or https:// URL", null);
+        s3PathStyleAccess = p.get("s3.path-style-access", JobConfig::bool, "true or false");
+        s3AccessKey = p.optional("s3.access-key", String::trim, "an access key id", null);
+        s3SecretKey = p.optional("s3.secret-key", v -> v, "a secret key", null);
+        if ((s3AccessKey == null) != (s3SecretKey == null)) {
+            p.errors.add("s3.access-key/s3.secret-key: set both or neither (neither uses the default AWS credentials chain)");
+        }
         if (lakePath != null && deadLetterPath != null && isInside(deadLetterPath, lakePath)) {
             p.errors.add("output.dead-letter.path='" + deadLetterPath + "': must be outside output.lake.path, or the lake table would read dead letters");
         }
@@ -178,6 +193,11 @@ public final class JobConfig implements Serializable {
         return pseudonymKey;
     }
 
+    /** The S3 secret key for local runs, or {@code null}. Never log it. */
+    public String s3SecretKey() {
+        return s3SecretKey;
+    }
+
     public boolean bounded() {
         return inputMode == InputMode.BOUNDED;
     }
@@ -196,6 +216,14 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException();
         }
         return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static String httpUrl(String v) {
+        String url = v.trim();
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new IllegalArgumentException();
+        }
+        return url;
     }
 
     private static Duration positiveDuration(String v) {
