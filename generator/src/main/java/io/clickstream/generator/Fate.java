@@ -11,5 +11,7 @@ public enum Fate {
     /** Well-formed JSON that breaks a validation rule. */
     SCHEMA_VIOLATION,
     /** Reuses the id of an earlier valid event with different content. */
-    ID_CONFLICT
+    ID_CONFLICT,
+    /** A record larger than the ETL's maximum record size. */
+    OVERSIZED
 }

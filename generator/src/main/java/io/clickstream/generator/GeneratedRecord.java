@@ -1,5 +1,6 @@
 package io.clickstream.generator;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 
@@ -25,6 +26,16 @@ public final class GeneratedRecord {
     /** The record text exactly as sent, without any delimiter. */
     public String json() {
         return json;
+    }
+
+    /**
+     * The bytes a producer puts on the wire: the record and a newline, except for back-to-back
+     * records. A malformed record also starts with a newline, so that it spoils no other record's
+     * line whatever the order records land in.
+     */
+    public byte[] wire() {
+        String text = fate == Fate.MALFORMED ? "\n" + json + "\n" : backToBack ? json : json + "\n";
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     public Fate fate() {

@@ -5,7 +5,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 /** Knobs of the traffic model and of fault injection. Rates are shares of all emitted records. */
-public final class GeneratorSettings {
+public final class GeneratorSettings implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public long seed = 42L;
     /** Records to emit in total, faults included. */
     public int records = 100_000;
@@ -26,6 +28,9 @@ public final class GeneratorSettings {
     public double idConflictRate = 0.002;
     public double backToBackRate = 0.05;
     public double lateRate = 0.01;
+    public double oversizedRate = 0.0;
+    /** Size of the padding that makes a record oversized (the ETL's default limit is 1 MiB). */
+    public int oversizedBytes = 1_200_000;
 
     public static GeneratorSettings defaults() {
         return new GeneratorSettings();
@@ -57,6 +62,7 @@ public final class GeneratorSettings {
         malformedRate = 0;
         schemaViolationRate = 0;
         idConflictRate = 0;
+        oversizedRate = 0;
         return this;
     }
 }

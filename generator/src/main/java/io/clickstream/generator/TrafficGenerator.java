@@ -50,77 +50,94 @@ public final class TrafficGenerator {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final GeneratorSettings settings;
-    private final SplittableRandom random;
     private final World world;
     private final double[] hourCdf = World.cdf(HOURLY_WEIGHTS);
-    private final List<GeneratedRecord> out = new ArrayList<>();
-    private final List<GeneratedRecord> valid = new ArrayList<>();
+    /** Randomness of the session being generated: each session has its own, derived from the seed. */
+    private SplittableRandom random;
+    private List<GeneratedRecord> out;
+    private List<GeneratedRecord> valid;
 
-    private TrafficGenerator(GeneratorSettings settings) {
+    public TrafficGenerator(GeneratorSettings settings) {
         this.settings = settings;
-        this.random = new SplittableRandom(settings.seed * 31 + 7);
         this.world = new World(settings, Math.max(50, settings.records / 25));
     }
 
-    /** All records, sorted by arrival time: the order in which Firehose receives them. */
+    /** All records, sorted by simulated arrival time: the order in which Firehose receives them. */
     public static List<GeneratedRecord> generate(GeneratorSettings settings) {
-        TrafficGenerator generator = new TrafficGenerator(settings);
-        generator.run();
-        generator.out.sort(Comparator.comparingLong(GeneratedRecord::arrivalMillis));
-        return generator.out;
+        List<GeneratedRecord> all = inSendingOrder(settings);
+        all.sort(Comparator.comparingLong(GeneratedRecord::arrivalMillis));
+        return all;
     }
 
-    private void run() {
-        long dayMillis = 86_400_000L;
-        int target = settings.records;
-        while (out.size() < target) {
-            long day = settings.startMillis + random.nextInt(Math.max(1, settings.days)) * dayMillis;
-            long start = day + World.pick(hourCdf, random.nextDouble()) * 3_600_000L + random.nextInt(3_600_000);
-            for (Map<String, Object> event : session(start)) {
-                if (out.size() >= target) {
-                    return;
-                }
-                emitEventOrFault(event);
-            }
+    /** The first {@code settings.records} records of sessions 0, 1, 2, ... in the order they are produced. */
+    public static List<GeneratedRecord> inSendingOrder(GeneratorSettings settings) {
+        List<GeneratedRecord> all = new ArrayList<>(settings.records);
+        TrafficGenerator generator = new TrafficGenerator(settings);
+        for (long session = 0; all.size() < settings.records; session++) {
+            List<GeneratedRecord> records = generator.session(session);
+            all.addAll(records.subList(0, Math.min(records.size(), settings.records - all.size())));
         }
+        return all;
+    }
+
+    /**
+     * The records of session number {@code index}, in the order a producer sends them: the same
+     * index and settings always give the same records.
+     */
+    public List<GeneratedRecord> session(long index) {
+        random = new SplittableRandom(settings.seed * 0x9E3779B97F4A7C15L + index);
+        out = new ArrayList<>();
+        valid = new ArrayList<>();
+        long dayMillis = 86_400_000L;
+        long day = settings.startMillis + random.nextInt(Math.max(1, settings.days)) * dayMillis;
+        long start = day + World.pick(hourCdf, random.nextDouble()) * 3_600_000L + random.nextInt(3_600_000);
+        for (Map<String, Object> event : events(start)) {
+            emitEventOrFault(event);
+        }
+        return out;
     }
 
     private void emitEventOrFault(Map<String, Object> event) {
         double u = random.nextDouble();
         double edge = settings.duplicateRate;
-        if (u < edge && !valid.isEmpty()) {
-            GeneratedRecord original = recentValid();
-            add(new GeneratedRecord(original.json(), Fate.DUPLICATE, original.arrivalMillis() + 1000 + random.nextInt(21_600_000), false, original.fields()));
+        boolean retryable = !valid.isEmpty();
+        if (u < edge + settings.idConflictRate && !retryable) {
+            u = 1.0; // nothing earlier in this session to repeat: a plain event instead
+        }
+        if (u < edge) {
+            GeneratedRecord original = earlierValid();
+            out.add(new GeneratedRecord(original.json(), Fate.DUPLICATE, original.arrivalMillis() + 1000 + random.nextInt(21_600_000), false, original.fields()));
             return;
         }
-        if (u < (edge += settings.idConflictRate) && !valid.isEmpty()) {
-            GeneratedRecord original = recentValid();
+        if (u < (edge += settings.idConflictRate)) {
+            GeneratedRecord original = earlierValid();
             Map<String, Object> changed = new LinkedHashMap<>(original.fields());
             changed.put("page_url", changed.get("page_url") + (changed.get("page_url").toString().contains("?") ? "&" : "?") + "variant=b");
-            add(new GeneratedRecord(render(changed), Fate.ID_CONFLICT, original.arrivalMillis() + 1000 + random.nextInt(3_600_000), false, changed));
+            out.add(new GeneratedRecord(render(changed), Fate.ID_CONFLICT, original.arrivalMillis() + 1000 + random.nextInt(3_600_000), false, changed));
             return;
         }
         if (u < (edge += settings.malformedRate)) {
-            add(new GeneratedRecord(malformed(event), Fate.MALFORMED, arrival(event), false, null));
+            out.add(new GeneratedRecord(malformed(event), Fate.MALFORMED, arrival(event), false, null));
             return;
         }
         if (u < (edge += settings.schemaViolationRate)) {
             Map<String, Object> broken = violate(event);
-            add(new GeneratedRecord(render(broken), Fate.SCHEMA_VIOLATION, arrival(event), false, broken));
+            out.add(new GeneratedRecord(render(broken), Fate.SCHEMA_VIOLATION, arrival(event), false, broken));
+            return;
+        }
+        if (u < (edge += settings.oversizedRate)) {
+            Map<String, Object> big = new LinkedHashMap<>(event);
+            big.put("debug_payload", "x".repeat(settings.oversizedBytes));
+            out.add(new GeneratedRecord(render(big), Fate.OVERSIZED, arrival(event), false, big));
             return;
         }
         GeneratedRecord record = new GeneratedRecord(render(event), Fate.VALID, arrival(event), random.nextDouble() < settings.backToBackRate, event);
         valid.add(record);
-        add(record);
-    }
-
-    private void add(GeneratedRecord record) {
         out.add(record);
     }
 
-    private GeneratedRecord recentValid() {
-        int from = Math.max(0, valid.size() - 2000);
-        return valid.get(from + random.nextInt(valid.size() - from));
+    private GeneratedRecord earlierValid() {
+        return valid.get(random.nextInt(valid.size()));
     }
 
     private long arrival(Map<String, Object> event) {
@@ -131,7 +148,7 @@ public final class TrafficGenerator {
         return eventMillis + 200 + random.nextInt(5000);
     }
 
-    private List<Map<String, Object>> session(long start) {
+    private List<Map<String, Object>> events(long start) {
         World.User user = world.user(random);
         String sessionId = uuid().toString();
         List<Map<String, Object>> events = new ArrayList<>();

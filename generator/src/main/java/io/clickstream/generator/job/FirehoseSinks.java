@@ -1,0 +1,46 @@
+package io.clickstream.generator.job;
+
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.connector.aws.config.AWSConfigConstants;
+import org.apache.flink.connector.firehose.sink.KinesisFirehoseSink;
+
+import java.util.Properties;
+
+/** The Amazon Data Firehose sink, within Firehose's PutRecordBatch limits. */
+public final class FirehoseSinks {
+
+    /** Firehose's limits: 500 records and 4 MiB per PutRecordBatch call, 1,000 KiB per record. */
+    static final int MAX_BATCH_RECORDS = 500;
+    static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
+
+    private FirehoseSinks() {
+    }
+
+    /**
+     * A sink to {@code config.firehoseStream}. Credentials come from the default AWS chain unless
+     * {@code clientOverrides} sets others (tests). Failed records of a partial failure are retried
+     * by the sink; it never gives up on them silently.
+     */
+    public static KinesisFirehoseSink<String> create(GeneratorConfig config, Properties clientOverrides) {
+        Properties client = new Properties();
+        if (config.firehoseRegion != null) {
+            client.setProperty(AWSConfigConstants.AWS_REGION, config.firehoseRegion);
+        }
+        if (config.firehoseEndpoint != null) {
+            client.setProperty(AWSConfigConstants.AWS_ENDPOINT, config.firehoseEndpoint);
+            if (config.firehoseEndpoint.startsWith("http://")) {
+                client.setProperty(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
+            }
+        }
+        client.putAll(clientOverrides);
+        return KinesisFirehoseSink.<String>builder()
+                .setDeliveryStreamName(config.firehoseStream)
+                .setFirehoseClientProperties(client)
+                .setSerializationSchema(new SimpleStringSchema())
+                .setMaxBatchSize(MAX_BATCH_RECORDS)
+                .setMaxBatchSizeInBytes(MAX_BATCH_BYTES)
+                .setMaxRecordSizeInBytes(GeneratorConfig.FIREHOSE_MAX_RECORD_BYTES)
+                .setFailOnError(false)
+                .build();
+    }
+}
