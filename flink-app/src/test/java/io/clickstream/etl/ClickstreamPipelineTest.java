@@ -21,9 +21,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +53,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import static io.clickstream.etl.TestEvents.pageView;
@@ -407,26 +402,8 @@ class ClickstreamPipelineTest {
     }
 
     private static List<Map<String, Object>> readDeadLetters() throws IOException {
-        List<Map<String, Object>> letters = new ArrayList<>();
-        JsonFactory json = new JsonFactory();
-        try (Stream<Path> walk = Files.walk(deadLetters)) {
-            for (Path f : walk.filter(p -> p.toString().endsWith(".json.gz")).collect(Collectors.toList())) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(f)); JsonParser p = json.createParser(in)) {
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        Map<String, Object> d = new HashMap<>();
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String name = p.currentName();
-                            JsonToken t = p.nextToken();
-                            d.put(name, t == JsonToken.VALUE_NUMBER_INT ? (Object) p.getLongValue()
-                                    : t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE ? (Object) p.getBooleanValue()
-                                    : t == JsonToken.VALUE_NULL ? null : p.getText());
-                        }
-                        assertThat(OffsetDateTime.parse(d.get("failure_time").toString())).isNotNull();
-                        letters.add(d);
-                    }
-                }
-            }
-        }
+        List<Map<String, Object>> letters = DeadLetters.read(deadLetters);
+        assertThat(letters).allSatisfy(d -> assertThat(OffsetDateTime.parse(d.get("failure_time").toString())).isNotNull());
         return letters;
     }
 

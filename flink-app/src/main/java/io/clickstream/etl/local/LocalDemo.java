@@ -63,7 +63,7 @@ public final class LocalDemo {
         keys.put("input.mode", watch ? "continuous" : "bounded");
         keys.put("checkpoint.interval", watch ? "30s" : "60s");
         if (watch) {
-            System.out.println("Watching " + raw + " for new objects; add some with the generator, stop with Ctrl+C.");
+            System.out.println("Watching " + raw + " for new objects; add some with the generator (docs/generator.md), stop with Ctrl+C.");
         }
         Accounting accounting = LocalRunner.run(JobConfig.fromMap(keys));
 

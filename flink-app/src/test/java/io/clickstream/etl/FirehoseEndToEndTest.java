@@ -1,0 +1,123 @@
+package io.clickstream.etl;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.model.FailureType;
+import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.RawObjectSource;
+import io.clickstream.generator.Fate;
+import io.clickstream.generator.GeneratedRecord;
+import io.clickstream.generator.TrafficGenerator;
+import io.clickstream.generator.endpoint.LocalFirehoseEndpoint;
+import io.clickstream.generator.job.GeneratorConfig;
+import io.clickstream.generator.job.GeneratorJob;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.aws.config.AWSConfigConstants;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Generator -> KinesisFirehoseSink -> a Firehose endpoint on loopback that fails a tenth of every
+ * batch and throttles some calls -> raw objects -> the ETL -> lake and dead letters.
+ */
+class FirehoseEndToEndTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void everyGeneratedEventReachesTheLakeOnceAndEveryFaultItsDeadLetter(@TempDir Path dir) throws Exception {
+        Path raw = dir.resolve("raw");
+        Map<String, String> keys = new HashMap<>(Map.of(
+                "target", "firehose", "firehose.stream", "clickstream", "firehose.region", "eu-west-1",
+                "records", "8000", "seed", "31", "start-date", "2026-06-01", "days", "2",
+                "faults.oversized", "0.003", "faults.oversized-bytes", "100000"));
+        GeneratorConfig generator;
+        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(raw, "clickstream", 0.1, 20, 1 << 20, 1000, 31)) {
+            keys.put("firehose.endpoint", firehose.endpoint());
+            generator = GeneratorConfig.fromMap(keys);
+            Properties credentials = new Properties();
+            credentials.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, "BASIC");
+            credentials.setProperty(AWSConfigConstants.accessKeyId(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER), "test");
+            credentials.setProperty(AWSConfigConstants.secretKey(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER), "test-secret");
+            StreamExecutionEnvironment env = environment(1);
+            GeneratorJob.build(env, generator, GeneratorJob.sink(generator, credentials));
+            env.execute("generator");
+            assertThat(firehose.failed()).as("injected partial failures").isPositive();
+            assertThat(firehose.limitViolations()).isZero();
+        }
+
+        JobConfig etl = JobConfig.fromMap(Map.of(
+                "input.path", raw.toUri().toString(),
+                "output.lake.path", dir.resolve("lake").toUri().toString(),
+                "output.dead-letter.path", dir.resolve("dead-letter").toUri().toString(),
+                "input.mode", "bounded",
+                "input.max-record-bytes", "64kb",
+                "job.version", "e2e"));
+        StreamExecutionEnvironment env = environment(2);
+        ClickstreamEtlJob.build(env, etl, RawObjectSource.create(etl), LakeSinks.lake(etl), LakeSinks.deadLetters(etl));
+        Accounting accounting = new Accounting(env.execute("etl").getAllAccumulatorResults());
+
+        List<GeneratedRecord> sent = TrafficGenerator.inSendingOrder(generator.traffic);
+        Set<String> validIds = ids(sent, Fate.VALID);
+        try (LakeReader lake = new LakeReader(dir.resolve("lake"))) {
+            List<Map<String, Object>> rows = lake.query("SELECT event_id FROM events");
+            assertThat(rows).hasSize(validIds.size());
+            assertThat(rows.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(validIds);
+        }
+
+        Map<FailureType, List<String>> dead = DeadLetters.rawTextsByType(dir.resolve("dead-letter"));
+        assertThat(dead.get(FailureType.MALFORMED_JSON)).containsExactlyInAnyOrderElementsOf(jsons(sent, Fate.MALFORMED));
+        assertThat(dead.get(FailureType.SCHEMA_VIOLATION)).containsExactlyInAnyOrderElementsOf(jsons(sent, Fate.SCHEMA_VIOLATION));
+        assertThat(dead.get(FailureType.OVERSIZED_RECORD)).hasSize(jsons(sent, Fate.OVERSIZED).size()).isNotEmpty();
+        // A retried original can land after its conflicting copy: then the copy wins and the original is the conflict.
+        List<String> conflicts = jsons(sent, Fate.ID_CONFLICT);
+        assertThat(dead.get(FailureType.ID_CONFLICT)).hasSize(conflicts.size());
+        Set<String> conflictIds = ids(sent, Fate.ID_CONFLICT);
+        assertThat(dead.get(FailureType.ID_CONFLICT)).allSatisfy(text -> assertThat(conflictIds).anyMatch(text::contains));
+
+        assertThat(accounting.balanced()).as(accounting.toString()).isTrue();
+        assertThat(accounting.written).isEqualTo(validIds.size());
+        assertThat(accounting.duplicates).isEqualTo(sent.stream().filter(r -> r.fate() == Fate.DUPLICATE).count());
+        assertThat(accounting.recordsIn).isEqualTo(sent.size());
+    }
+
+    private static StreamExecutionEnvironment environment(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(500);
+        return env;
+    }
+
+    private static Set<String> ids(List<GeneratedRecord> records, Fate fate) {
+        return records.stream().filter(r -> r.fate() == fate).map(GeneratedRecord::eventId).collect(Collectors.toSet());
+    }
+
+    private static List<String> jsons(List<GeneratedRecord> records, Fate fate) {
+        return records.stream().filter(r -> r.fate() == fate).map(GeneratedRecord::json).collect(Collectors.toList());
+    }
+}
