@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Generator -> KinesisFirehoseSink -> a Firehose endpoint on loopback that fails a tenth of every
+ * Generator -> KinesisFirehoseSink -> a Firehose endpoint on loopback that fails a share of every
  * batch and throttles some calls -> raw objects -> the ETL -> lake and dead letters.
  */
 class FirehoseEndToEndTest {
@@ -54,7 +54,7 @@ class FirehoseEndToEndTest {
                 "records", "8000", "seed", "31", "start-date", "2026-06-01", "days", "2",
                 "faults.oversized", "0.003", "faults.oversized-bytes", "100000"));
         GeneratorConfig generator;
-        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(raw, "clickstream", 0.1, 20, 1 << 20, 1000, 31)) {
+        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(raw, "clickstream", 0.03, 25, 1 << 20, 1000, 31)) {
             keys.put("firehose.endpoint", firehose.endpoint());
             generator = GeneratorConfig.fromMap(keys);
             Properties credentials = new Properties();
