@@ -4,12 +4,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,45 +51,9 @@ public final class LakeQueries {
 
     /** Runs a query and renders it as an aligned text table. */
     public String table(String sql) throws SQLException {
-        List<String[]> rows = new ArrayList<>();
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            int n = meta.getColumnCount();
-            String[] header = new String[n];
-            for (int i = 0; i < n; i++) {
-                header[i] = meta.getColumnLabel(i + 1);
-            }
-            rows.add(header);
-            while (rs.next()) {
-                String[] row = new String[n];
-                for (int i = 0; i < n; i++) {
-                    Object v = rs.getObject(i + 1);
-                    String text = v == null ? "NULL" : v.toString();
-                    row[i] = text.length() > 60 ? text.substring(0, 57) + "..." : text;
-                }
-                rows.add(row);
-            }
+            return TextTable.render(TextTable.rows(rs));
         }
-        int[] width = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            for (int i = 0; i < width.length; i++) {
-                out.append(i == 0 ? "| " : " | ").append(String.format("%-" + width[i] + "s", rows.get(r)[i]));
-            }
-            out.append(" |\n");
-            if (r == 0) {
-                for (int i = 0; i < width.length; i++) {
-                    out.append(i == 0 ? "|-" : "-|-").append("-".repeat(width[i]));
-                }
-                out.append("-|\n");
-            }
-        }
-        return out.toString();
     }
 
     public void close() throws SQLException {

@@ -1,0 +1,11 @@
+-- Top products by revenue: the 20 products that earned most, with units sold and buyers.
+SELECT product_id,
+       arbitrary(product_name) AS product_name,
+       sum(quantity) AS units,
+       count(DISTINCT user_id) AS buyers,
+       sum(revenue) AS revenue
+FROM clickstream_db.clickstream_events
+WHERE event_type = 'purchase'
+GROUP BY product_id
+ORDER BY revenue DESC, product_id
+LIMIT 20

@@ -1,0 +1,364 @@
+package io.clickstream.etl.local;
+
+import io.clickstream.etl.sink.ClickEventWriteSupport;
+
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Athena on a laptop: a single-node Trino (the engine of Athena v3) on loopback with a Hive
+ * catalog named {@code awsdatacatalog} over a local lake, so that {@code athena-queries/} run
+ * unchanged. Trino needs a JDK 24 or newer, found by {@link #findJava}.
+ *
+ * <pre>--lake ./data/lake --dead-letters ./data/dead-letter [--queries athena-queries] [--query FILE]... [--keep]</pre>
+ */
+public final class LocalAthena implements AutoCloseable {
+
+    public static final String CATALOG = "awsdatacatalog";
+    public static final String DATABASE = "clickstream_db";
+    private static final int MIN_JAVA = 24;
+
+    private final Process server;
+    private final String jdbcUrl;
+    private final Connection connection;
+
+    private LocalAthena(Process server, String jdbcUrl, Connection connection) {
+        this.server = server;
+        this.jdbcUrl = jdbcUrl;
+        this.connection = connection;
+    }
+
+    /**
+     * Unpacks {@code trino-server-core-<v>.tar.gz} and {@code trino-hive-<v>.zip} from {@code dist}
+     * into {@code work/trino-server-core-<v>} unless already there, and returns that folder. The
+     * tarball is unpacked with the system's {@code tar}, which keeps its hard-linked jars intact.
+     */
+    public static Path install(Path dist, Path work) throws IOException, InterruptedException {
+        Path server;
+        Path hive;
+        try (Stream<Path> files = Files.list(dist)) {
+            List<Path> all = files.collect(Collectors.toList());
+            server = all.stream().filter(f -> f.getFileName().toString().matches("trino-server-core-.*\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no trino-server-core tarball in " + dist.toAbsolutePath()
+                            + ": build once with mvn -DskipTests package (it fetches Trino from Maven Central)"));
+            hive = all.stream().filter(f -> f.getFileName().toString().matches("trino-hive-.*\\.zip")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no trino-hive plugin zip in " + dist.toAbsolutePath()));
+        }
+        Path home = work.resolve(server.getFileName().toString().replace(".tar.gz", ""));
+        if (Files.isExecutable(home.resolve("bin/launcher")) && Files.isDirectory(home.resolve("plugin/hive"))) {
+            return home;
+        }
+        Files.createDirectories(work);
+        Process tar = new ProcessBuilder("tar", "-xzf", server.toAbsolutePath().toString(), "-C", work.toAbsolutePath().toString())
+                .redirectErrorStream(true).start();
+        String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (tar.waitFor() != 0) {
+            throw new IOException("tar failed on " + server + ": " + output);
+        }
+        Path plugin = home.resolve("plugin/hive");
+        Files.createDirectories(plugin);
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(hive))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (!entry.isDirectory()) {
+                    Files.copy(zip, plugin.resolve(Paths.get(entry.getName()).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return home;
+    }
+
+    /**
+     * Starts Trino from {@code trinoHome} (an unpacked trino-server-core with the hive plugin in
+     * its {@code plugin/} folder), keeping its configuration, data and metastore in {@code work}.
+     */
+    public static LocalAthena start(Path trinoHome, Path work, Path javaHome) throws IOException, InterruptedException, SQLException {
+        if (!Files.isExecutable(trinoHome.resolve("bin/launcher"))) {
+            throw new IllegalStateException("No Trino server at " + trinoHome.toAbsolutePath());
+        }
+        int port = freePort();
+        Path etc = work.resolve("etc");
+        Path data = work.resolve("data");
+        Files.createDirectories(etc.resolve("catalog"));
+        Files.createDirectories(data);
+        Files.createDirectories(work.resolve("metastore"));
+        write(etc.resolve("node.properties"), "node.environment=local", "node.id=clickstream-local",
+                "node.data-dir=" + data.toAbsolutePath(), "node.internal-address=127.0.0.1", "node.bind-ip=127.0.0.1");
+        write(etc.resolve("jvm.config"), "-server", "-Xmx1536m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+                "-Djdk.attach.allowAttachSelf=true", "-Duser.timezone=UTC");
+        write(etc.resolve("config.properties"), "coordinator=true", "node-scheduler.include-coordinator=true",
+                "http-server.http.port=" + port, "discovery.uri=http://127.0.0.1:" + port, "query.max-memory=1GB");
+        write(etc.resolve("log.properties"), "io.trino=WARN");
+        write(etc.resolve("catalog").resolve(CATALOG + ".properties"), "connector.name=hive", "hive.metastore=file",
+                "hive.metastore.catalog.dir=local://" + work.resolve("metastore").toAbsolutePath(),
+                "fs.native-local.enabled=true", "local.location=/", "hive.parquet.time-zone=UTC");
+        Files.deleteIfExists(data.resolve("var/run/launcher.pid"));
+
+        ProcessBuilder launcher = new ProcessBuilder(trinoHome.resolve("bin/launcher").toAbsolutePath().toString(), "run",
+                "--etc-dir=" + etc.toAbsolutePath(), "--data-dir=" + data.toAbsolutePath())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("server.log").toFile());
+        launcher.environment().put("JAVA_HOME", javaHome.toString());
+        launcher.environment().put("PATH", javaHome.resolve("bin") + ":" + System.getenv("PATH"));
+        Process server = launcher.start();
+        String url = "jdbc:trino://127.0.0.1:" + port + "/" + CATALOG + "/" + DATABASE;
+        Properties props = new Properties();
+        props.setProperty("user", "local");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("Trino stopped while starting; see " + work.resolve("server.log").toAbsolutePath());
+            }
+            try {
+                Connection c = DriverManager.getConnection(url, props);
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                    rs.next();
+                }
+                return new LocalAthena(server, url, c);
+            } catch (SQLException notYet) {
+                last = notYet; // the server says it started before it can run queries
+                Thread.sleep(500);
+            }
+        }
+        server.destroyForcibly();
+        throw new IllegalStateException("Trino did not answer within 120 s; see " + work.resolve("server.log").toAbsolutePath(), last);
+    }
+
+    /** Registers the lake and the dead letters as Athena's tables and loads their partitions. */
+    public void registerTables(Path lake, Path deadLetters) throws SQLException {
+        execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + DATABASE);
+        execute("DROP TABLE IF EXISTS " + DATABASE + ".clickstream_events");
+        execute("CREATE TABLE " + DATABASE + ".clickstream_events (" + lakeColumns() + ", year varchar, month varchar, day varchar) WITH ("
+                + "external_location = '" + localUri(lake) + "', format = 'PARQUET', partitioned_by = ARRAY['year', 'month', 'day'])");
+        execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'clickstream_events', 'FULL')");
+        execute("DROP TABLE IF EXISTS " + DATABASE + ".dead_letters");
+        execute("CREATE TABLE " + DATABASE + ".dead_letters (field varchar, rule varchar, message varchar, source_file varchar, "
+                + "line_number bigint, failure_time varchar, job_version varchar, raw_truncated boolean, raw_bytes bigint, raw_text varchar, "
+                + "failure_type varchar, processing_date varchar) WITH (external_location = '" + localUri(deadLetters) + "', "
+                + "format = 'JSON', partitioned_by = ARRAY['failure_type', 'processing_date'])");
+        execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'dead_letters', 'FULL')");
+    }
+
+    /** The lake's columns in Trino types, derived from the schema the job writes. */
+    static String lakeColumns() {
+        StringJoiner columns = new StringJoiner(", ");
+        for (Type field : ClickEventWriteSupport.SCHEMA.getFields()) {
+            columns.add(field.getName() + " " + trinoType(field));
+        }
+        return columns.toString();
+    }
+
+    static String trinoType(Type field) {
+        if (!field.isPrimitive()) {
+            GroupType keyValue = field.asGroupType().getType(0).asGroupType();
+            return "map(" + trinoType(keyValue.getType("key")) + ", " + trinoType(keyValue.getType("value")) + ")";
+        }
+        PrimitiveType p = field.asPrimitiveType();
+        LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
+        if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) {
+            return "timestamp(3)";
+        }
+        if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+            return "date";
+        }
+        if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
+            LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d = (LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) logical;
+            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+        }
+        switch (p.getPrimitiveTypeName()) {
+            case INT32: return "integer";
+            case INT64: return "bigint";
+            case BOOLEAN: return "boolean";
+            case BINARY: return "varchar";
+            default: throw new IllegalArgumentException("no Trino type for " + field);
+        }
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Runs one query and returns its rows, header first. */
+    public List<String[]> query(String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return TextTable.rows(rs);
+        }
+    }
+
+    /** The SQL of a query file as Athena would get it: without a trailing semicolon. */
+    public static String sqlOf(Path file) throws IOException {
+        String sql = Files.readString(file, StandardCharsets.UTF_8).trim();
+        return sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            connection.close();
+        } finally {
+            server.destroy();
+            try {
+                if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                server.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * A JDK that can run Trino: {@code override} if given, else {@code TRINO_JAVA_HOME}, else the
+     * newest JDK >= 24 under {@code /usr/lib/jvm} or {@code JAVA_HOME}.
+     */
+    public static Path findJava(String override) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        if (override != null) {
+            candidates.add(Paths.get(override));
+        } else {
+            if (System.getenv("TRINO_JAVA_HOME") != null) {
+                candidates.add(Paths.get(System.getenv("TRINO_JAVA_HOME")));
+            }
+            if (System.getenv("JAVA_HOME") != null) {
+                candidates.add(Paths.get(System.getenv("JAVA_HOME")));
+            }
+            for (String root : new String[] {"/usr/lib/jvm", "/opt/java", System.getProperty("user.home") + "/.sdkman/candidates/java"}) {
+                Path dir = Paths.get(root);
+                if (Files.isDirectory(dir)) {
+                    try (Stream<Path> jdks = Files.list(dir)) {
+                        candidates.addAll(jdks.sorted(Comparator.reverseOrder()).collect(Collectors.toList()));
+                    }
+                }
+            }
+        }
+        for (Path jdk : candidates) {
+            if (javaVersion(jdk) >= MIN_JAVA && Files.isExecutable(jdk.resolve("bin/java"))) {
+                return jdk;
+            }
+        }
+        throw new IllegalStateException("Trino (Athena's engine) needs a JDK " + MIN_JAVA + " or newer; none found"
+                + (override != null ? " at " + override : " (looked at TRINO_JAVA_HOME, JAVA_HOME, /usr/lib/jvm)")
+                + ". Install one (e.g. apt-get install openjdk-25-jdk-headless) or pass --java /path/to/jdk.");
+    }
+
+    static int javaVersion(Path jdk) {
+        Path release = jdk.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    String major = v.startsWith("1.") ? v.substring(2) : v;
+                    int end = 0;
+                    while (end < major.length() && Character.isDigit(major.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? -1 : Integer.parseInt(major.substring(0, end));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static String localUri(Path dir) {
+        return "local://" + dir.toAbsolutePath().normalize();
+    }
+
+    private static void write(Path file, String... lines) throws IOException {
+        Files.write(file, List.of(lines), StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path lake = Paths.get("data/lake");
+        Path deadLetters = Paths.get("data/dead-letter");
+        Path dist = Paths.get("flink-app/target/trino-dist");
+        Path work = Paths.get("flink-app/target/trino-run");
+        List<Path> queries = new ArrayList<>();
+        Path folder = Paths.get("athena-queries");
+        String java = null;
+        boolean keep = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--lake": lake = Paths.get(args[++i]); break;
+                case "--dead-letters": deadLetters = Paths.get(args[++i]); break;
+                case "--queries": folder = Paths.get(args[++i]); break;
+                case "--query": queries.add(Paths.get(args[++i])); break;
+                case "--trino-dist": dist = Paths.get(args[++i]); break;
+                case "--work": work = Paths.get(args[++i]); break;
+                case "--java": java = args[++i]; break;
+                case "--keep": keep = true; break;
+                default:
+                    System.err.println("Unknown option " + args[i] + " (known: --lake --dead-letters --queries --query --trino-dist --work --java --keep)");
+                    System.exit(2);
+            }
+        }
+        if (queries.isEmpty()) {
+            queries = queryFiles(folder);
+        }
+        Path javaHome = findJava(java);
+        LocalAthena athena = start(install(dist, work), work, javaHome);
+        try {
+            athena.registerTables(lake, deadLetters);
+            for (Path q : queries) {
+                String sql = sqlOf(q);
+                System.out.println("\n" + q.getFileName() + ": " + sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", ""));
+                System.out.print(TextTable.render(athena.query(sql)));
+            }
+            if (keep) {
+                System.out.println("\nTrino keeps running: " + athena.jdbcUrl() + " (Ctrl+C to stop)");
+                Thread.currentThread().join();
+            }
+        } finally {
+            athena.close();
+        }
+    }
+
+    /** The query files of a folder, in name order. */
+    public static List<Path> queryFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".sql")).sorted().collect(Collectors.toList());
+        }
+    }
+}
