@@ -1,0 +1,199 @@
+package io.clickstream.etl;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.local.LocalAthena;
+import io.clickstream.etl.sink.ClickEventWriteSupport;
+import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.RawObjectSource;
+import io.clickstream.generator.Fate;
+import io.clickstream.generator.FirehoseLocalWriter;
+import io.clickstream.generator.GeneratedRecord;
+import io.clickstream.generator.GeneratorSettings;
+import io.clickstream.generator.TrafficGenerator;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.parquet.schema.Type;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every file in {@code athena-queries/} runs unchanged on Trino, Athena's engine, over a lake the
+ * job wrote from generated traffic; several answers are checked against totals computed from the
+ * generator's input.
+ */
+class AthenaQueriesTest {
+
+    static final Path QUERIES = Paths.get("..", "athena-queries");
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    static Path dir;
+
+    static List<GeneratedRecord> traffic;
+    static List<GeneratedRecord> valid;
+    static LocalAthena athena;
+
+    @BeforeAll
+    static void writeTheLakeAndStartTrino() throws Exception {
+        // Event days end yesterday, so the single-partition query has data.
+        Instant start = LocalDate.now(ZoneOffset.UTC).minusDays(3).atStartOfDay().toInstant(ZoneOffset.UTC);
+        traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(77).records(15_000).days(3).start(start));
+        valid = traffic.stream().filter(r -> r.fate() == Fate.VALID).collect(Collectors.toList());
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 77).write(traffic);
+        JobConfig config = JobConfig.fromMap(Map.of(
+                "input.path", dir.resolve("raw").toString(),
+                "output.lake.path", dir.resolve("lake").toString(),
+                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "input.mode", "bounded"));
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(1000);
+        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        env.execute("athena-queries-test");
+
+        Path work = Paths.get("target", "trino-run-test");
+        athena = LocalAthena.start(LocalAthena.install(Paths.get("target", "trino-dist"), Paths.get("target", "trino")),
+                work, LocalAthena.findJava(null));
+        athena.registerTables(dir.resolve("lake"), dir.resolve("dead-letter"));
+    }
+
+    @AfterAll
+    static void stopTrino() throws Exception {
+        if (athena != null) {
+            athena.close();
+        }
+    }
+
+    static List<Path> queryFiles() throws Exception {
+        return LocalAthena.queryFiles(QUERIES);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queryFiles")
+    void everyQueryRunsOnAthenasEngineAndAnswers(Path file) throws Exception {
+        String sql = LocalAthena.sqlOf(file);
+        assertThat(sql).as("%s starts with a comment saying what it answers", file).startsWith("-- ");
+        List<String[]> rows = athena.query(sql);
+        assertThat(rows.size() - 1).as("rows of %s", file.getFileName()).isPositive();
+    }
+
+    @Test
+    void thereAreAtLeastTwelveQueriesAndTheDdl() throws Exception {
+        assertThat(queryFiles()).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(QUERIES.resolve("ddl/clickstream_events.sql")).exists();
+        assertThat(QUERIES.resolve("ddl/dead_letters.sql")).exists();
+    }
+
+    @Test
+    void eventsByTypeMatchTheInput() throws Exception {
+        Map<String, Long> expected = valid.stream().collect(Collectors.groupingBy(r -> (String) r.fields().get("event_type"), TreeMap::new, Collectors.counting()));
+        Map<String, Long> actual = new TreeMap<>();
+        for (String[] row : data(athena.query(LocalAthena.sqlOf(QUERIES.resolve("01_events_by_type.sql"))))) {
+            actual.put(row[0], Long.parseLong(row[1]));
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void dailyRevenueMatchesTheInput() throws Exception {
+        Map<String, BigDecimal> expected = new TreeMap<>();
+        for (GeneratedRecord r : valid) {
+            if ("purchase".equals(r.fields().get("event_type"))) {
+                BigDecimal revenue = new BigDecimal(r.fields().get("product_price").toString()).setScale(2)
+                        .multiply(new BigDecimal(r.fields().get("quantity").toString()));
+                expected.merge(Instant.ofEpochMilli(r.eventMillis()).atOffset(ZoneOffset.UTC).toLocalDate().toString(), revenue, BigDecimal::add);
+            }
+        }
+        Map<String, BigDecimal> actual = new TreeMap<>();
+        for (String[] row : data(athena.query(LocalAthena.sqlOf(QUERIES.resolve("02_daily_revenue.sql"))))) {
+            BigDecimal revenue = new BigDecimal(row[3]);
+            if (revenue.signum() > 0) {
+                actual.put(row[0], revenue);
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void theFunnelMatchesTheInput() throws Exception {
+        Map<Object, List<GeneratedRecord>> sessions = valid.stream()
+                .filter(r -> !r.fields().get("user_agent").toString().contains("Googlebot"))
+                .collect(Collectors.groupingBy(r -> r.fields().get("session_id")));
+        String[] row = data(athena.query(LocalAthena.sqlOf(QUERIES.resolve("06_conversion_funnel.sql")))).get(0);
+        assertThat(Long.parseLong(row[0])).as("sessions").isEqualTo(sessions.size());
+        assertThat(Long.parseLong(row[3])).as("carted").isEqualTo(sessionsWith(sessions, "add_to_cart"));
+        assertThat(Long.parseLong(row[4])).as("purchased").isEqualTo(sessionsWith(sessions, "purchase"));
+    }
+
+    @Test
+    void deadLettersByTypeMatchTheInjectedFaults() throws Exception {
+        Map<String, Long> actual = new HashMap<>();
+        for (String[] row : data(athena.query(LocalAthena.sqlOf(QUERIES.resolve("15_dead_letters_by_type.sql"))))) {
+            actual.merge(row[0], Long.parseLong(row[3]), Long::sum);
+        }
+        Map<String, Long> expected = new HashMap<>();
+        traffic.stream().filter(r -> r.fate() != Fate.VALID && r.fate() != Fate.DUPLICATE).forEach(r -> expected.merge(
+                r.fate() == Fate.MALFORMED ? "malformed_json" : r.fate().name().toLowerCase(Locale.ROOT), 1L, Long::sum));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void theAthenaDdlDeclaresExactlyTheLakeSchema() throws Exception {
+        String ddl = Files.readString(QUERIES.resolve("ddl/clickstream_events.sql"));
+        Matcher columns = Pattern.compile("^\\s+([a-z_]+) ([a-z0-9(),<>]+),?$", Pattern.MULTILINE).matcher(ddl.substring(0, ddl.indexOf("PARTITIONED BY")));
+        List<String> declared = new ArrayList<>();
+        while (columns.find()) {
+            declared.add(columns.group(1));
+        }
+        assertThat(declared).isEqualTo(ClickEventWriteSupport.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
+        assertThat(ddl).contains("PARTITIONED BY (year string, month string, day string)", "STORED AS PARQUET", "'projection.enabled' = 'true'");
+        String deadLetters = Files.readString(QUERIES.resolve("ddl/dead_letters.sql"));
+        for (String field : Set.of("message", "source_file", "line_number", "failure_time", "job_version", "raw_truncated", "raw_bytes", "raw_text")) {
+            assertThat(deadLetters).contains("  " + field + " ");
+        }
+    }
+
+    private static long sessionsWith(Map<Object, List<GeneratedRecord>> sessions, String type) {
+        return sessions.values().stream().filter(s -> s.stream().anyMatch(r -> type.equals(r.fields().get("event_type")))).count();
+    }
+
+    private static List<String[]> data(List<String[]> withHeader) {
+        return withHeader.subList(1, withHeader.size());
+    }
+}
