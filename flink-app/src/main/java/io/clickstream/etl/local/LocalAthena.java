@@ -136,10 +136,16 @@ public final class LocalAthena implements AutoCloseable {
             }
             try {
                 Connection c = DriverManager.getConnection(url, props);
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                // Trino answers before its node has announced itself: wait until it can schedule work.
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")) {
                     rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return new LocalAthena(server, url, c);
+                    }
                 }
-                return new LocalAthena(server, url, c);
+                c.close();
+                Thread.sleep(500);
             } catch (SQLException notYet) {
                 last = notYet; // the server says it started before it can run queries
                 Thread.sleep(500);

@@ -76,10 +76,37 @@ public final class LocalDemo {
         } finally {
             queries.close();
         }
+        athenaOnTrino(lake, deadLetters);
         System.out.println("\n" + accounting);
         System.out.println("Lake: " + lake.toAbsolutePath() + "   Dead letters: " + deadLetters.toAbsolutePath());
         if (!accounting.balanced()) {
             System.exit(1);
+        }
+    }
+
+    /** A few of the Athena queries, unchanged, on Trino (Athena's engine) when a JDK for it is here. */
+    private static void athenaOnTrino(Path lake, Path deadLetters) throws Exception {
+        Path dist = Paths.get("flink-app/target/trino-dist");
+        Path java;
+        try {
+            java = LocalAthena.findJava(null);
+        } catch (IllegalStateException noJdk) {
+            System.out.println("\nSkipping the Athena queries on Trino: " + noJdk.getMessage());
+            return;
+        }
+        if (!Files.isDirectory(dist)) {
+            System.out.println("\nSkipping the Athena queries on Trino: no " + dist + " (run from the repository root after mvn package)");
+            return;
+        }
+        System.out.println("\nStarting Trino (the engine of Athena v3) with " + java + " ...");
+        Path work = Paths.get("flink-app/target/trino-run");
+        try (LocalAthena athena = LocalAthena.start(LocalAthena.install(dist, Paths.get("flink-app/target/trino")), work, java)) {
+            athena.registerTables(lake, deadLetters);
+            for (String file : new String[] {"06_conversion_funnel.sql", "14_utm_campaigns.sql", "15_dead_letters_by_type.sql"}) {
+                String sql = LocalAthena.sqlOf(Paths.get("athena-queries", file));
+                System.out.println("\nathena-queries/" + file + " (Trino): " + sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", ""));
+                System.out.print(TextTable.render(athena.query(sql)));
+            }
         }
     }
 
