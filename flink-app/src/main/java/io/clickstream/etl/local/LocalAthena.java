@@ -206,15 +206,47 @@ public final class LocalAthena implements AutoCloseable {
     }
 
     public void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
+        retryingWhileStarting(() -> {
+            try (Statement s = connection.createStatement()) {
+                s.execute(sql);
+                return null;
+            }
+        });
     }
 
     /** Runs one query and returns its rows, header first. */
     public List<String[]> query(String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return TextTable.rows(rs);
+        return retryingWhileStarting(() -> {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                return TextTable.rows(rs);
+            }
+        });
+    }
+
+    private interface Call<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * A fresh single-node Trino lists itself as active some seconds before its scheduler sees it
+     * and may answer "No nodes available" in between; that, and only that, is retried.
+     */
+    private static <T> T retryingWhileStarting(Call<T> call) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return call.run();
+            } catch (SQLException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("No nodes available") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
