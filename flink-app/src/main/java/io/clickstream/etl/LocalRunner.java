@@ -16,6 +16,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Paths;
 import java.time.Duration;
 
 /**
@@ -51,9 +52,10 @@ public final class LocalRunner {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-        if (config.checkpointDir != null) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
-        }
+        // Always on a file system: memory-backed checkpoints are capped at 5 MB, far below real dedup state.
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir != null ? config.checkpointDir
+                : Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints").toUri().toString());
         if (config.s3Endpoint != null) {
             conf.setString("s3.endpoint", config.s3Endpoint);
         }

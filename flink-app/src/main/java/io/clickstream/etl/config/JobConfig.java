@@ -46,7 +46,7 @@ public final class JobConfig implements Serializable {
         d.put("output.dead-letter.path", null);
         d.put("output.part-prefix", "part");
         d.put("output.parquet.row-group-size", "32mb");
-        d.put("output.parquet.page-size", "1mb");
+        d.put("output.parquet.page-size", "256kb");
         d.put("dead-letter.max-raw-bytes", "64kb");
         d.put("validation.max-future-skew", "1d");
         d.put("validation.max-extra-fields", "64");
