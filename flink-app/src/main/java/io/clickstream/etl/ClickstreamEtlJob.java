@@ -15,6 +15,7 @@ import io.clickstream.etl.source.RawObjectSource;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -60,7 +61,7 @@ public final class ClickstreamEtlJob {
                              Sink<ClickEvent> lake, Sink<DeadLetter> deadLetters) {
         env.getConfig().enableObjectReuse();
 
-        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Raw Firehose objects")
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Raw Firehose objects", TypeInformation.of(RawRecord.class))
                 .uid("raw-objects-source")
                 .setParallelism(1);
 

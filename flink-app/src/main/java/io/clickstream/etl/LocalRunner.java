@@ -9,6 +9,8 @@ import io.clickstream.etl.source.RawObjectSource;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -16,7 +18,15 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.time.Duration;
 
 /**
@@ -42,6 +52,29 @@ public final class LocalRunner {
         run(config);
     }
 
+    /** Where local checkpoints go: {@code checkpoint.dir}, or a folder under the temp directory. */
+    static String checkpointDir(JobConfig config) {
+        return config.checkpointDir != null ? config.checkpointDir
+                : Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints").toUri().toString();
+    }
+
+    /**
+     * The newest complete checkpoint retained under {@code checkpoints} (layout
+     * {@code <job-id>/chk-<n>/_metadata}), by completion time.
+     */
+    static String latestCheckpoint(String checkpoints) throws IOException {
+        Path root = Paths.get(URI.create(checkpoints.contains("://") ? checkpoints : "file://" + Paths.get(checkpoints).toAbsolutePath()));
+        Optional<Path> latest;
+        try (Stream<Path> files = Files.walk(root, 3)) {
+            latest = files.filter(p -> p.getFileName().toString().equals("_metadata") && p.getParent().getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()));
+        } catch (NoSuchFileException e) {
+            latest = Optional.empty();
+        }
+        return latest.map(p -> p.getParent().toUri().toString())
+                .orElseThrow(() -> new IllegalStateException("resume.from=latest: no retained checkpoint under " + root));
+    }
+
     /** Runs until a bounded input is done (or forever when continuous) and returns the accounting. */
     public static Accounting run(JobConfig config) throws Exception {
         Configuration conf = new Configuration();
@@ -53,9 +86,15 @@ public final class LocalRunner {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
         // Always on a file system: memory-backed checkpoints are capped at 5 MB, far below real dedup state.
+        String checkpoints = checkpointDir(config);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir != null ? config.checkpointDir
-                : Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints").toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (config.resumeFrom != null) {
+            String from = config.resumeFrom.equals("latest") ? latestCheckpoint(checkpoints) : config.resumeFrom;
+            System.out.println("Resuming from " + from);
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
+        }
         if (config.s3Endpoint != null) {
             conf.setString("s3.endpoint", config.s3Endpoint);
         }

@@ -306,7 +306,7 @@ class ClickstreamPipelineTest {
         Set<String> expected = new HashSet<>();
         List<GeneratedRecord> first = landBatch(in, 0, expected);
 
-        JobClient job = start(config, null);
+        JobClient job = start(config, null, env -> { });
         String savepoint;
         try {
             waitForLake(out, expected.size());
@@ -325,7 +325,8 @@ class ClickstreamPipelineTest {
         Files.writeString(in.resolve("2026/02/09/retry-of-first-batch.json"),
                 first.stream().limit(100).map(r -> r.json() + "\n").collect(Collectors.joining()));
 
-        JobClient resumed = start(config, savepoint);
+        // A rebuilt job: another operator chain, the same uids.
+        JobClient resumed = start(config, savepoint, StreamExecutionEnvironment::disableOperatorChaining);
         try {
             waitForLake(out, expected.size());
             Thread.sleep(1500); // a few more checkpoints: nothing else may arrive
@@ -347,8 +348,9 @@ class ClickstreamPipelineTest {
         return records;
     }
 
-    private static JobClient start(JobConfig config, String savepoint) throws Exception {
+    private static JobClient start(JobConfig config, String savepoint, java.util.function.Consumer<StreamExecutionEnvironment> rebuild) throws Exception {
         StreamExecutionEnvironment env = environment();
+        rebuild.accept(env);
         if (savepoint != null) {
             Configuration restore = new Configuration();
             restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);

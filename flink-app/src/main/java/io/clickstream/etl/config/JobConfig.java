@@ -59,6 +59,7 @@ public final class JobConfig implements Serializable {
         d.put("parallelism", "2");
         d.put("checkpoint.interval", "60s");
         d.put("checkpoint.dir", null);
+        d.put("resume.from", null);
         d.put("web-ui.port", "8081");
         d.put("web-ui.enabled", "true");
         d.put("s3.endpoint", null);
@@ -91,6 +92,8 @@ public final class JobConfig implements Serializable {
     public final int parallelism;
     public final Duration checkpointInterval;
     public final String checkpointDir;
+    /** Local runs: {@code latest} (newest retained checkpoint in {@link #checkpointDir}) or a savepoint/checkpoint path. */
+    public final String resumeFrom;
     public final int webUiPort;
     public final boolean webUiEnabled;
     public final String s3Endpoint;
@@ -121,6 +124,7 @@ public final class JobConfig implements Serializable {
         parallelism = p.get("parallelism", v -> intIn(v, 1, 1024), "an integer from 1 to 1024");
         checkpointInterval = p.get("checkpoint.interval", JobConfig::positiveDuration, "a positive duration such as 60s");
         checkpointDir = p.optional("checkpoint.dir", JobConfig::path, "a folder or URI", null);
+        resumeFrom = p.optional("resume.from", JobConfig::path, "latest, or the path of a savepoint or retained checkpoint", null);
         webUiPort = p.get("web-ui.port", v -> intIn(v, 0, 65535), "a port from 0 to 65535");
         webUiEnabled = p.get("web-ui.enabled", JobConfig::bool, "true or false");
         s3Endpoint = p.optional("s3.endpoint", JobConfig::httpUrl, "an http:// or https:// URL", null);
