@@ -383,24 +383,7 @@ class ClickstreamPipelineTest {
     }
 
     private static void waitForLake(Path lakeRoot, long rows) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        long seen = -1;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(lakeRoot)) {
-                try (Stream<Path> files = Files.walk(lakeRoot)) {
-                    if (files.anyMatch(f -> f.toString().endsWith(".parquet"))) {
-                        try (LakeReader reader = new LakeReader(lakeRoot)) {
-                            seen = reader.count();
-                        }
-                    }
-                }
-            }
-            if (seen >= rows) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("lake has " + seen + " rows, expected " + rows);
+        LakeReader.awaitRows(lakeRoot, rows, java.time.Duration.ofMinutes(2));
     }
 
     private static List<Map<String, Object>> readDeadLetters() throws IOException {

@@ -47,6 +47,28 @@ public final class LakeReader implements AutoCloseable {
         return ((Number) query("SELECT count(*) AS n FROM events").get(0).get("n")).longValue();
     }
 
+    /** Waits until the lake under {@code lake} holds at least {@code rows} committed rows. */
+    public static void awaitRows(Path lake, long rows, java.time.Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(lake)) {
+                try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(lake)) {
+                    if (files.anyMatch(f -> f.getFileName().toString().matches("part-.*\\.parquet"))) {
+                        try (LakeReader reader = new LakeReader(lake)) {
+                            seen = reader.count();
+                        }
+                    }
+                }
+            }
+            if (seen >= rows) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("lake has " + seen + " rows, expected " + rows);
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();

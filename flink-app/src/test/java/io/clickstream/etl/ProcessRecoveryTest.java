@@ -1,0 +1,116 @@
+package io.clickstream.etl;
+
+import io.clickstream.generator.Fate;
+import io.clickstream.generator.FirehoseLocalWriter;
+import io.clickstream.generator.GeneratedRecord;
+import io.clickstream.generator.GeneratorSettings;
+import io.clickstream.generator.TrafficGenerator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local runner as a user runs it: a real JVM, killed with SIGKILL, resumed, or squeezed into 1 GiB. */
+class ProcessRecoveryTest {
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aKilledJvmResumesFromItsLatestCheckpointWithoutLossOrDuplicates(@TempDir Path dir) throws Exception {
+        Path raw = dir.resolve("raw");
+        Path lake = dir.resolve("lake");
+        Set<String> expected = new HashSet<>();
+        List<GeneratedRecord> first = land(raw, 0, expected);
+        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms",
+                "--checkpoint.interval", "500ms");
+
+        Process before = start(command, dir.resolve("before.log"));
+        try {
+            LakeReader.awaitRows(lake, expected.size(), Duration.ofMinutes(2));
+            Thread.sleep(1_500); // a few more retained checkpoints after the commit
+        } finally {
+            before.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no final checkpoint
+        }
+
+        land(raw, 1, expected);
+        Path retries = raw.resolve("2026/08/09/late-retries.json");
+        Files.createDirectories(retries.getParent());
+        Files.writeString(retries, first.stream().filter(r -> r.fate() == Fate.VALID).limit(200)
+                .map(r -> r.json() + "\n").collect(Collectors.joining()));
+
+        List<String> resume = new ArrayList<>(command);
+        resume.addAll(List.of("--resume.from", "latest"));
+        Process after = start(resume, dir.resolve("after.log"));
+        try {
+            LakeReader.awaitRows(lake, expected.size(), Duration.ofMinutes(2));
+            Thread.sleep(1_500);
+        } finally {
+            after.destroyForcibly().waitFor();
+        }
+        assertThat(Files.readString(dir.resolve("after.log"))).contains("Resuming from file:");
+        try (LakeReader reader = new LakeReader(lake)) {
+            List<Map<String, Object>> rows = reader.query("SELECT event_id FROM events");
+            assertThat(rows.stream().map(r -> (String) r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
+            assertThat(rows).hasSize(expected.size());
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aBackfillOver400DaysRunsInA1GiBJvm(@TempDir Path dir) throws Exception {
+        List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(400).records(250_000).days(400)
+                .start(Instant.parse("2025-01-01T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 400).write(traffic);
+        Process job = start(runner(dir, "--input.mode", "bounded"), dir.resolve("backfill.log"));
+        assertThat(job.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(dir.resolve("backfill.log"));
+        assertThat(log).doesNotContain("OutOfMemoryError").contains("BALANCED");
+        assertThat(job.exitValue()).isZero();
+        try (LakeReader reader = new LakeReader(dir.resolve("lake"))) {
+            long days = ((Number) reader.query("SELECT count(DISTINCT event_date) AS n FROM events").get(0).get("n")).longValue();
+            assertThat(days).isGreaterThanOrEqualTo(395);
+            assertThat(reader.count()).isEqualTo(traffic.stream().filter(r -> r.fate() == Fate.VALID).count());
+        }
+    }
+
+    /** The local runner in its own JVM with a 1 GiB heap (job manager and task manager together). */
+    private static List<String> runner(Path dir, String... extra) {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-XX:MaxDirectMemorySize=256m",
+                "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName(),
+                "--input.path", dir.resolve("raw").toString(),
+                "--output.lake.path", dir.resolve("lake").toString(),
+                "--output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "--checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
+                "--web-ui.enabled", "false",
+                "--parallelism", "2"));
+        command.addAll(List.of(extra));
+        return command;
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static List<GeneratedRecord> land(Path raw, int batch, Set<String> expected) throws IOException {
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(700 + batch)
+                .records(4_000).days(1).start(Instant.parse("2026-08-0" + (batch + 1) + "T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(raw, batch).write(records);
+        records.stream().filter(r -> r.fate() == Fate.VALID).forEach(r -> expected.add(r.eventId()));
+        return records;
+    }
+}
