@@ -74,7 +74,8 @@ class ProcessRecoveryTest {
     void aBackfillOver400DaysRunsInA1GiBJvm(@TempDir Path dir) throws Exception {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(400).records(250_000).days(400)
                 .start(Instant.parse("2025-01-01T00:00:00Z")));
-        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 400).write(traffic);
+        // A backlog as large objects (one buffer per simulated day), not a quarter million tiny ones.
+        new FirehoseLocalWriter(dir.resolve("raw"), "clickstream", 5L << 20, 86_400_000L, 400).write(traffic);
         Process job = start(runner(dir, "--input.mode", "bounded"), dir.resolve("backfill.log"));
         assertThat(job.waitFor(3, TimeUnit.MINUTES)).isTrue();
         String log = Files.readString(dir.resolve("backfill.log"));
