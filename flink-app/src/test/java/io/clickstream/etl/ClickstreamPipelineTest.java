@@ -154,7 +154,7 @@ class ClickstreamPipelineTest {
             Set<String> ids = reader.query("SELECT event_id FROM events WHERE source_file LIKE '%zz-broken%'").stream()
                     .map(r -> (String) r.get("event_id")).collect(Collectors.toSet());
             assertThat(ids).contains(uuid(3_000_000), uuid(3_000_002), uuid(5_000_000), uuid(5_000_001), uuid(5_000_002));
-            assertThat(ids).doesNotContain(uuid(3_000_001), uuid(4_000_000), uuid(6_000_000), uuid(6_000_001));
+            assertThat(ids).doesNotContain(uuid(3_000_001), uuid(4_000_000), uuid(6_000_000), uuid(6_000_001), uuid(7_000_000), uuid(7_000_001));
             for (long base : new long[] {1_000_000, 2_000_000}) {
                 long readable = ids.stream().filter(id -> id.compareTo(uuid(base)) >= 0 && id.compareTo(uuid(base + Broken.LINES)) < 0).count();
                 assertThat(readable).as("a prefix of the damaged object %d", base).isGreaterThan(0).isLessThan(Broken.LINES);
@@ -182,7 +182,11 @@ class ClickstreamPipelineTest {
         List<Map<String, Object>> brokenMalformed = byType.get(FailureType.MALFORMED_JSON).stream()
                 .filter(d -> d.get("source_file").toString().contains("zz-broken") && !d.get("source_file").toString().endsWith("corrupt.gz"))
                 .collect(Collectors.toList());
-        assertThat(brokenMalformed).hasSize(Broken.GARBAGE_LINES + 1);
+        assertThat(brokenMalformed).hasSize(Broken.GARBAGE_LINES + 2);
+        assertThat(brokenMalformed).filteredOn(d -> d.get("source_file").toString().endsWith("hostile.json"))
+                .singleElement().satisfies(d -> assertThat(d.get("message").toString()).containsIgnoringCase("nesting"));
+        assertThat(byType.get(FailureType.SCHEMA_VIOLATION)).filteredOn(d -> d.get("source_file").toString().endsWith("hostile.json"))
+                .singleElement().satisfies(d -> assertThat(d.get("rule")).isEqualTo("max_extra_fields"));
         assertThat(brokenMalformed).filteredOn(d -> d.get("source_file").toString().endsWith("bad-utf8"))
                 .singleElement().satisfies(d -> assertThat(d.get("message").toString()).contains("UTF-8"));
 
@@ -464,10 +468,18 @@ class ClickstreamPipelineTest {
             }
             Files.write(folder.resolve("bad-utf8"), badUtf8);
 
+            // 10,000 levels of nesting, and 10,000 fields: neither may hurt the job.
+            String deep = "{\"event_id\":\"" + uuid(7_000_000) + "\",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+            StringBuilder wide = new StringBuilder(pageView(uuid(7_000_001)).replace("}", ""));
+            for (int i = 0; i < 10_000; i++) {
+                wide.append(",\"f").append(i).append("\":").append(i);
+            }
+            Files.writeString(folder.resolve("hostile.json"), deep + "\n" + wide + "}\n");
+
             // Hidden names, as in-progress uploads or markers have: never read.
             Files.write(folder.resolve(".in-progress.gz"), gzip(pageView(uuid(6_000_000))));
             Files.write(folder.resolve("_SUCCESS"), pageView(uuid(6_000_001)).getBytes(StandardCharsets.UTF_8));
-            return 8;
+            return 9;
         }
 
         private static String lines(long base) {

@@ -2,6 +2,8 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
@@ -9,6 +11,9 @@ import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +143,61 @@ class S3EndToEndTest {
         assertThat(accounting.written).isEqualTo(expected.size());
         assertThat(accounting.deadLettered()).isEqualTo(traffic.stream()
                 .filter(r -> r.fate() != Fate.VALID && r.fate() != Fate.DUPLICATE).count());
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aTaskFailureOnS3IsRecoveredWithoutLossOrDuplicates(@TempDir Path local) throws Exception {
+        List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(22).records(6000).days(1)
+                .start(Instant.parse("2026-04-10T00:00:00Z")));
+        Path staged = local.resolve("raw");
+        for (Path object : new FirehoseLocalWriter(staged, "clickstream", 256 * 1024, 3_600_000L, 22).write(traffic)) {
+            upload(object, "s3://" + BUCKET + "/failover/raw/" + staged.relativize(object));
+        }
+        JobConfig config = JobConfig.fromMap(Map.of(
+                "input.path", "s3://" + BUCKET + "/failover/raw",
+                "output.lake.path", "s3://" + BUCKET + "/failover/lake",
+                "output.dead-letter.path", "s3://" + BUCKET + "/failover/dead-letter",
+                "input.mode", "bounded"));
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        env.enableCheckpointing(500);
+        AtomicInteger failures = new AtomicInteger();
+        FaultInjectingSource.pauseMillis = 100;
+        FaultInjectingSource.atRecord(3_000, () -> {
+            failures.incrementAndGet();
+            throw new IllegalStateException("injected task failure on S3");
+        });
+        try {
+            ClickstreamEtlJob.build(env, config, new FaultInjectingSource<>(RawObjectSource.create(config)),
+                    LakeSinks.lake(config), LakeSinks.deadLetters(config));
+            env.execute("s3-failover");
+        } finally {
+            FaultInjectingSource.reset();
+        }
+        assertThat(failures).hasValue(1);
+
+        List<String> visible = keys("failover/lake/").stream()
+                .filter(k -> !k.substring(k.lastIndexOf('/') + 1).startsWith("_") && !k.substring(k.lastIndexOf('/') + 1).startsWith("."))
+                .collect(Collectors.toList());
+        assertThat(visible).isNotEmpty().allSatisfy(k -> assertThat(k).matches("failover/lake/year=2026/month=04/day=1[01]/part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
+        Path downloaded = local.resolve("lake");
+        for (String key : visible) {
+            Path target = downloaded.resolve(key);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = blobs.getBlob(BUCKET, key).getPayload().openStream()) {
+                Files.copy(in, target);
+            }
+        }
+        Set<String> expected = traffic.stream().filter(r -> r.fate() == Fate.VALID).map(GeneratedRecord::eventId).collect(Collectors.toSet());
+        try (LakeReader reader = new LakeReader(downloaded)) {
+            List<Map<String, Object>> rows = reader.query("SELECT event_id FROM events");
+            assertThat(rows).hasSize(expected.size());
+            assertThat(rows.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
+        }
     }
 
     private static String endpoint() {
