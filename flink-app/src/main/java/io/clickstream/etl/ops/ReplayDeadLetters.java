@@ -1,0 +1,154 @@
+package io.clickstream.etl.ops;
+
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Feeds dead letters back through the job after a fix: reads the raw texts of the selected dead
+ * letters and writes them as one new GZIP object under the job's input path, where the running
+ * job (or a bounded run) picks it up like any Firehose object. Works on local folders and
+ * {@code s3://} alike. Truncated raw texts cannot be replayed and are counted.
+ *
+ * <pre>--dead-letters s3://lake/dead-letter --to s3://raw/firehose [--type schema_violation] [--date 2026-11-29]</pre>
+ */
+public final class ReplayDeadLetters {
+
+    private static final DateTimeFormatter PREFIX = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/", Locale.ROOT);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss", Locale.ROOT);
+
+    /** What a replay did. */
+    public static final class Result {
+        public final long replayed;
+        public final long truncated;
+        public final String object;
+
+        Result(long replayed, long truncated, String object) {
+            this.replayed = replayed;
+            this.truncated = truncated;
+            this.object = object;
+        }
+
+        @Override
+        public String toString() {
+            return "replayed " + replayed + " records into " + object + (truncated > 0 ? "; " + truncated + " truncated ones could not be replayed" : "");
+        }
+    }
+
+    private ReplayDeadLetters() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String from = null;
+        String to = null;
+        String type = null;
+        String date = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--dead-letters": from = args[++i]; break;
+                case "--to": to = args[++i]; break;
+                case "--type": type = args[++i]; break;
+                case "--date": date = args[++i]; break;
+                default:
+                    System.err.println("Unknown option " + args[i] + " (known: --dead-letters, --to, --type, --date)");
+                    System.exit(2);
+            }
+        }
+        if (from == null || to == null) {
+            System.err.println("Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD]");
+            System.exit(2);
+        }
+        System.out.println(replay(new Path(from), new Path(to), type, date));
+    }
+
+    /** Replays the dead letters under {@code root} (optionally one failure type and processing date). */
+    public static Result replay(Path root, Path input, String type, String date) throws IOException {
+        List<String> texts = new ArrayList<>();
+        long truncated = 0;
+        for (Path file : files(root)) {
+            String path = file.toString();
+            if ((type != null && !path.contains("/failure_type=" + type + "/")) || (date != null && !path.contains("/processing_date=" + date + "/"))) {
+                continue;
+            }
+            truncated += read(file, texts);
+        }
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        Path object = new Path(input, "replay/" + PREFIX.format(now) + "replay-1-" + STAMP.format(now) + "-" + UUID.randomUUID() + ".gz");
+        if (!texts.isEmpty()) {
+            FileSystem fs = object.getFileSystem();
+            try (FSDataOutputStream raw = fs.create(object, FileSystem.WriteMode.NO_OVERWRITE);
+                 OutputStream out = new GZIPOutputStream(raw, 1 << 16)) {
+                for (String text : texts) {
+                    out.write(text.getBytes(StandardCharsets.UTF_8));
+                    out.write('\n');
+                }
+            }
+        }
+        return new Result(texts.size(), truncated, texts.isEmpty() ? "(nothing to replay)" : object.toString());
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        List<Path> out = new ArrayList<>();
+        FileSystem fs = root.getFileSystem();
+        if (!fs.exists(root)) {
+            return out;
+        }
+        for (FileStatus status : fs.listStatus(root)) {
+            String name = status.getPath().getName();
+            if (status.isDir()) {
+                out.addAll(files(status.getPath()));
+            } else if (name.endsWith(".json.gz") && !name.startsWith(".") && !name.startsWith("_")) {
+                out.add(status.getPath());
+            }
+        }
+        return out;
+    }
+
+    /** Adds the replayable raw texts of one dead-letter file and returns how many were truncated. */
+    private static long read(Path file, List<String> texts) throws IOException {
+        long truncated = 0;
+        JsonFactory json = new JsonFactory();
+        try (InputStream in = new GZIPInputStream(file.getFileSystem().open(file)); JsonParser p = json.createParser(in)) {
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                String raw = null;
+                boolean cut = false;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (name.equals("raw_text")) {
+                        raw = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    } else if (name.equals("raw_truncated")) {
+                        cut = value == JsonToken.VALUE_TRUE;
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (cut) {
+                    truncated++;
+                } else if (raw != null && !raw.isEmpty()) {
+                    texts.add(raw);
+                }
+            }
+        }
+        return truncated;
+    }
+}

@@ -1,0 +1,71 @@
+package io.clickstream.etl;
+
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.ops.ReplayDeadLetters;
+
+import org.apache.flink.core.fs.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.clickstream.etl.TestEvents.fields;
+import static io.clickstream.etl.TestEvents.json;
+import static io.clickstream.etl.TestEvents.uuid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dead letters fed back through the job after the cause is fixed end up in the lake. */
+class ReplayDeadLettersTest {
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void replayedDeadLettersReachTheLakeOnceTheRuleIsFixed(@TempDir java.nio.file.Path dir) throws Exception {
+        // A producer with a clock two days ahead: its events break validation.max-future-skew (1d).
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            Map<String, Object> f = fields(uuid(9_000_000 + i), "page_view");
+            if (i % 2 == 0) {
+                f.put("timestamp", Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).toString());
+            }
+            input.append(json(f)).append('\n');
+        }
+        Files.createDirectories(dir.resolve("raw"));
+        Files.writeString(dir.resolve("raw/events.json"), input);
+
+        Accounting first = LocalRunner.run(config(dir, "raw", "1d"));
+        assertThat(first.written).isEqualTo(50);
+        assertThat(first.deadLettered()).isEqualTo(50);
+
+        ReplayDeadLetters.Result replay = ReplayDeadLetters.replay(new Path(dir.resolve("dead-letter").toUri()),
+                new Path(dir.resolve("replay-input").toUri()), "schema_violation", null);
+        assertThat(replay.replayed).isEqualTo(50);
+        assertThat(replay.truncated).isZero();
+
+        // The fix: accept a larger clock skew, then run the replayed object through the job.
+        Accounting second = LocalRunner.run(config(dir, "replay-input", "7d"));
+        assertThat(second.written).isEqualTo(50);
+        try (LakeReader lake = new LakeReader(dir.resolve("lake"))) {
+            assertThat(lake.query("SELECT DISTINCT event_id FROM events")).hasSize(100);
+            assertThat(lake.count()).isEqualTo(100);
+        }
+    }
+
+    private static JobConfig config(java.nio.file.Path dir, String input, String skew) {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("input.path", dir.resolve(input).toString());
+        keys.put("output.lake.path", dir.resolve("lake").toString());
+        keys.put("output.dead-letter.path", dir.resolve("dead-letter").toString());
+        keys.put("input.mode", "bounded");
+        keys.put("validation.max-future-skew", skew);
+        keys.put("web-ui.enabled", "false");
+        keys.put("checkpoint.dir", dir.resolve("checkpoints").toUri().toString());
+        return JobConfig.fromMap(keys);
+    }
+}
