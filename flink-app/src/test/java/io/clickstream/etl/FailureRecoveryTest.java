@@ -1,6 +1,19 @@
 package io.clickstream.etl;
 
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.model.RawRecord;
+import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.FirehoseObjectFormat;
+import io.clickstream.etl.source.SortedSplitAssigner;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
+import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -15,7 +28,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,6 +119,62 @@ class FailureRecoveryTest {
         input.runBounded(out, env -> { });
         assertThat(kills).hasValue(1);
         input.assertExactlyOnce(out);
+    }
+
+    @Test
+    @Order(0)
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void anObjectDeletedBetweenListingAndReadingIsADeadLetterNotAFailure(@TempDir Path out) throws Exception {
+        Path raw = out.resolve("raw");
+        Files.createDirectories(raw);
+        Files.writeString(raw.resolve("a-kept.json"), TestEvents.pageView(TestEvents.uuid(1)) + "\n");
+        Files.writeString(raw.resolve("b-deleted.json"), TestEvents.pageView(TestEvents.uuid(2)) + "\n");
+        JobConfig config = JobConfig.fromMap(Map.of("input.path", raw.toString(), "input.mode", "bounded",
+                "output.lake.path", out.resolve("lake").toString(), "output.dead-letter.path", out.resolve("dead-letter").toString()));
+        FileSource<RawRecord> source = FileSource
+                .forBulkFileFormat(new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes), new org.apache.flink.core.fs.Path(config.inputPath))
+                .setSplitAssigner(new SortedSplitAssigner.Provider())
+                .setFileEnumerator(new DeletingEnumerator.Provider())
+                .build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        ClickstreamEtlJob.build(env, config, source, LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        env.execute("deleted-object");
+
+        try (LakeReader lake = new LakeReader(out.resolve("lake"))) {
+            assertThat(lake.query("SELECT event_id FROM events")).extracting(r -> r.get("event_id")).containsExactly(TestEvents.uuid(1));
+        }
+        assertThat(DeadLetters.read(out.resolve("dead-letter"))).singleElement().satisfies(d -> {
+            assertThat(d.get("failure_type")).isEqualTo("unreadable_object");
+            assertThat(d.get("source_file").toString()).endsWith("b-deleted.json");
+        });
+    }
+
+    /** Lists like the default enumerator, then deletes the last object listed, before any reader opens it. */
+    static final class DeletingEnumerator implements FileEnumerator {
+        private final FileEnumerator listing = new NonSplittingRecursiveEnumerator();
+
+        @Override
+        public Collection<FileSourceSplit> enumerateSplits(org.apache.flink.core.fs.Path[] paths, int minDesiredSplits) throws IOException {
+            List<FileSourceSplit> splits = new ArrayList<>(listing.enumerateSplits(paths, minDesiredSplits));
+            splits.sort(Comparator.comparing(s -> s.path().getName()));
+            FileSourceSplit victim = splits.get(splits.size() - 1);
+            victim.path().getFileSystem().delete(victim.path(), false);
+            return splits;
+        }
+
+        static final class Provider implements FileEnumerator.Provider {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public FileEnumerator create() {
+                return new DeletingEnumerator();
+            }
+        }
     }
 
     private static void sleep(long millis) {

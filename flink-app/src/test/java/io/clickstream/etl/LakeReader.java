@@ -47,6 +47,15 @@ public final class LakeReader implements AutoCloseable {
         return ((Number) query("SELECT count(*) AS n FROM events").get(0).get("n")).longValue();
     }
 
+    /** Everything Athena would read under {@code lake} (names not starting with '.' or '_') is a committed part file. */
+    public static void assertOnlyCommittedFilesVisible(Path lake) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(lake)) {
+            org.assertj.core.api.Assertions.assertThat(files.filter(java.nio.file.Files::isRegularFile)
+                    .map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.startsWith("_")))
+                    .allMatch(n -> n.matches("part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
+        }
+    }
+
     /** Waits until the lake under {@code lake} holds at least {@code rows} committed rows. */
     public static void awaitRows(Path lake, long rows, java.time.Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,6 +1,7 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.local.StopWithSavepoint;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
@@ -17,12 +18,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,13 +77,10 @@ class LocalRunnerTest {
             assertThat(get(page)).as("%s does not show the pseudonym key", page).doesNotContain(SECRET);
         }
 
-        http.send(HttpRequest.newBuilder(URI.create(job + "?mode=cancel")).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        try {
-            run.get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException cancelled) {
-            assertThat(cancelled).hasStackTraceContaining("cancel");
-        }
+        // Stop as a user would, with the documented command, and check the savepoint it reports.
+        String savepoint = StopWithSavepoint.stop(base, dir.resolve("savepoints").toUri().toString());
+        run.get(1, TimeUnit.MINUTES);
+        assertThat(Paths.get(URI.create(savepoint)).resolve("_metadata")).exists();
     }
 
     private String get(String url) throws Exception {

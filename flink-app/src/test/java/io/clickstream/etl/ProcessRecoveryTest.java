@@ -62,6 +62,7 @@ class ProcessRecoveryTest {
             after.destroyForcibly().waitFor();
         }
         assertThat(Files.readString(dir.resolve("after.log"))).contains("Resuming from file:");
+        LakeReader.assertOnlyCommittedFilesVisible(lake);
         try (LakeReader reader = new LakeReader(lake)) {
             List<Map<String, Object>> rows = reader.query("SELECT event_id FROM events");
             assertThat(rows.stream().map(r -> (String) r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);

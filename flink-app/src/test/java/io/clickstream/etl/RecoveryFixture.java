@@ -16,7 +16,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,10 +83,7 @@ final class RecoveryFixture {
         assertThat(dead.get(FailureType.MALFORMED_JSON)).containsExactlyInAnyOrderElementsOf(jsons(Fate.MALFORMED));
         assertThat(dead.get(FailureType.SCHEMA_VIOLATION)).containsExactlyInAnyOrderElementsOf(jsons(Fate.SCHEMA_VIOLATION));
         assertThat(dead.get(FailureType.ID_CONFLICT)).containsExactlyInAnyOrderElementsOf(jsons(Fate.ID_CONFLICT));
-        try (Stream<Path> files = Files.walk(lake)) {
-            assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")))
-                    .allMatch(n -> n.matches("part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
-        }
+        LakeReader.assertOnlyCommittedFilesVisible(lake);
     }
 
     private List<String> jsons(Fate fate) {
