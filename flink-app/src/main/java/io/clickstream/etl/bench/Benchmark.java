@@ -1,0 +1,238 @@
+package io.clickstream.etl.bench;
+
+import io.clickstream.generator.FirehoseObjectWriter;
+import io.clickstream.generator.GeneratedRecord;
+import io.clickstream.generator.GeneratorSettings;
+import io.clickstream.generator.TrafficGenerator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The throughput benchmark: generates N events as Firehose objects, then measures on the same input
+ * and machine the floor (gunzip and split lines), a full Jackson parse, DuckDB's conversion to
+ * Snappy Parquet by day at 1 and 2 threads, and the ETL job at parallelism 1 and 2, each in its own
+ * JVM pinned to as many cores as it may use, repeated and reported as medians.
+ *
+ * <pre>--events 2000000 --seed 42 --runs 3 --work target/bench --report docs/performance.md</pre>
+ */
+public final class Benchmark {
+
+    /** One measurement: what runs, on how many cores. */
+    private static final class Task {
+        final String label;
+        final int cores;
+        final String[] args;
+        final List<Map<String, Double>> results = new ArrayList<>();
+
+        Task(String label, int cores, String... args) {
+            this.label = label;
+            this.cores = cores;
+            this.args = args;
+        }
+
+        double median(String key) {
+            List<Double> values = new ArrayList<>();
+            results.forEach(r -> values.add(r.get(key)));
+            Collections.sort(values);
+            return values.get(values.size() / 2);
+        }
+    }
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = 2_000_000;
+        long seed = 42;
+        int runs = 3;
+        Path work = Paths.get("flink-app/target/bench");
+        Path report = Paths.get("docs/performance.md");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events": events = Integer.parseInt(args[++i]); break;
+                case "--seed": seed = Long.parseLong(args[++i]); break;
+                case "--runs": runs = Integer.parseInt(args[++i]); break;
+                case "--work": work = Paths.get(args[++i]); break;
+                case "--report": report = Paths.get(args[++i]); break;
+                default:
+                    System.err.println("Unknown option " + args[i] + " (known: --events --seed --runs --work --report)");
+                    System.exit(2);
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < 2) {
+            System.err.println("The benchmark compares 1 and 2 cores; this machine has " + cores);
+            System.exit(2);
+        }
+        Path raw = work.resolve("raw-" + events + "-" + seed);
+        long rawBytes = generate(raw, events, seed);
+        System.out.printf(Locale.ROOT, "Input: %,d events, %.1f MB uncompressed JSON in %s%n", events, rawBytes / 1e6, raw);
+
+        String rawPath = raw.toAbsolutePath().toString();
+        List<Task> tasks = List.of(
+                new Task("floor: gunzip + split lines", 1, "floor", rawPath),
+                new Task("gunzip + Jackson parse of every field", 1, "jackson", rawPath),
+                new Task("DuckDB COPY to Snappy Parquet by day, threads=1", 1, "duckdb", rawPath, "1"),
+                new Task("DuckDB COPY to Snappy Parquet by day, threads=2", 2, "duckdb", rawPath, "2"),
+                new Task("ETL job, parallelism 1", 1, "job", rawPath, "1"),
+                new Task("ETL job, parallelism 2", 2, "job", rawPath, "2"));
+        for (int run = 1; run <= runs; run++) {
+            for (Task task : tasks) {
+                Path out = work.resolve("out");
+                deleteTree(out);
+                Map<String, Double> result = runTask(task, out);
+                task.results.add(result);
+                System.out.printf(Locale.ROOT, "run %d  %-50s %6.2f s  %,10.0f events/s%n", run, task.label, result.get("wall"), events / result.get("wall"));
+                deleteTree(out);
+            }
+        }
+        String table = render(tasks, events, rawBytes, runs);
+        System.out.println(table);
+        writeReport(report, table, events, seed, runs);
+        System.out.println("Written to " + report.toAbsolutePath());
+    }
+
+    /** Generates clean traffic (no faults) into Firehose objects once per size and seed; returns raw bytes. */
+    static long generate(Path raw, int events, long seed) throws IOException {
+        Path marker = raw.resolve(".complete");
+        if (Files.exists(marker)) {
+            return Long.parseLong(Files.readString(marker).trim());
+        }
+        deleteTree(raw);
+        int days = 4;
+        GeneratorSettings settings = GeneratorSettings.defaults().seed(seed).records(events).days(days).noFaults()
+                .start(LocalDate.now(ZoneOffset.UTC).minusDays(days + 1).atStartOfDay().toInstant(ZoneOffset.UTC));
+        settings.backToBackRate = 0;
+        settings.lateRate = 0;
+        TrafficGenerator traffic = new TrafficGenerator(settings);
+        // Firehose's largest buffers (128 MiB is the maximum; 5 MiB and 900 s here) at a steady arrival clock.
+        FirehoseObjectWriter objects = new FirehoseObjectWriter(raw, "clickstream", 5L << 20, 900_000L, seed);
+        long arrival = Instant.now().minusSeconds(86_400L * days).toEpochMilli();
+        long step = Math.max(1, 86_400_000L * days / events);
+        long bytes = 0;
+        int written = 0;
+        for (long session = 0; written < events; session++) {
+            for (GeneratedRecord r : traffic.session(session)) {
+                if (written == events) {
+                    break;
+                }
+                byte[] wire = r.wire();
+                objects.add(wire, arrival += step);
+                bytes += wire.length;
+                written++;
+            }
+        }
+        objects.flush();
+        Files.writeString(marker, Long.toString(bytes));
+        return bytes;
+    }
+
+    private static Map<String, Double> runTask(Task task, Path out) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("taskset");
+        command.add("-c");
+        command.add(task.cores == 1 ? "0" : "0-" + (task.cores - 1));
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx4g");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(BenchTask.class.getName());
+        command.add(task.args[0]);
+        command.add(task.args[1]);
+        command.add(out.toAbsolutePath().toString());
+        for (int i = 2; i < task.args.length; i++) {
+            command.add(task.args[i]);
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0 || !output.contains("RESULT ")) {
+            throw new IllegalStateException(task.label + " failed:\n" + output);
+        }
+        String line = output.substring(output.lastIndexOf("RESULT ") + 7).split("\n")[0];
+        Map<String, Double> result = new LinkedHashMap<>();
+        for (String pair : line.trim().split(" ")) {
+            String[] kv = pair.split("=");
+            result.put(kv[0], Double.parseDouble(kv[1]));
+        }
+        return result;
+    }
+
+    static String render(List<Task> tasks, int events, long rawBytes, int runs) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "Medians of %d runs, %,d events (%.0f MB of JSON):%n%n", runs, events, rawBytes / 1e6));
+        t.append("| measurement | cores | wall s | events/s | MB/s | CPU s | peak RSS MiB | output MB | files |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, Double> rate = new LinkedHashMap<>();
+        for (Task task : tasks) {
+            double wall = task.median("wall");
+            rate.put(task.args[0] + task.cores, events / wall);
+            t.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %.1f | %.1f | %.0f | %.1f | %.0f |%n",
+                    task.label, task.cores, wall, events / wall, rawBytes / 1e6 / wall, task.median("cpu"), task.median("rssMiB"),
+                    task.median("outBytes") / 1e6, task.median("outFiles")));
+        }
+        t.append("\n| ratio | value | target |\n|---|---|---|\n");
+        t.append(ratio("job / DuckDB at 1 core", rate.get("job1") / rate.get("duckdb1"), ">= 0.6"));
+        t.append(ratio("job / DuckDB at 2 cores", rate.get("job2") / rate.get("duckdb2"), ">= 0.6"));
+        t.append(ratio("job parallelism 2 / parallelism 1", rate.get("job2") / rate.get("job1"), ">= 1.7"));
+        t.append(ratio("job / floor (gunzip + lines) at 1 core", rate.get("job1") / rate.get("floor1"), ""));
+        t.append(ratio("job / Jackson parse at 1 core", rate.get("job1") / rate.get("jackson1"), ""));
+        return t.toString();
+    }
+
+    private static String ratio(String name, double value, String target) {
+        return String.format(Locale.ROOT, "| %s | %.2f | %s |%n", name, value, target);
+    }
+
+    private static void writeReport(Path report, String table, int events, long seed, int runs) throws IOException {
+        String machine = String.format(Locale.ROOT, "%d cores (%s), %.0f GiB memory, %s %s",
+                Runtime.getRuntime().availableProcessors(), cpuModel(),
+                ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalPhysicalMemorySize() / (double) (1L << 30),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        String generated = "<!-- benchmark:start -->\n"
+                + "Measured " + java.time.LocalDate.now(ZoneOffset.UTC) + " on " + machine + " with\n"
+                + "`java -cp \"flink-app/target/classes:$(cat flink-app/target/classpath.txt)\" io.clickstream.etl.bench.Benchmark --events "
+                + events + " --seed " + seed + " --runs " + runs + "`.\n\n" + table + "<!-- benchmark:end -->";
+        String text = Files.exists(report) ? Files.readString(report) : "# Performance\n\n<!-- benchmark:start -->\n<!-- benchmark:end -->\n";
+        int start = text.indexOf("<!-- benchmark:start -->");
+        int end = text.indexOf("<!-- benchmark:end -->");
+        text = start >= 0 && end > start
+                ? text.substring(0, start) + generated + text.substring(end + "<!-- benchmark:end -->".length())
+                : text + "\n" + generated + "\n";
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, text);
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Paths.get("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
