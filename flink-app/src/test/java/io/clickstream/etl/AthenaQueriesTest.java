@@ -11,8 +11,6 @@ import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -78,12 +76,7 @@ class AthenaQueriesTest {
                 "output.lake.path", dir.resolve("lake").toString(),
                 "output.dead-letter.path", dir.resolve("dead-letter").toString(),
                 "input.mode", "bounded"));
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(1000);
+        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 1000);
         ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
         env.execute("athena-queries-test");
 

@@ -13,7 +13,6 @@ import io.clickstream.generator.TrafficGenerator;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
@@ -367,14 +366,7 @@ class ClickstreamPipelineTest {
     // ---- helpers -------------------------------------------------------------------------------
 
     private static StreamExecutionEnvironment environment() {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(500);
-        env.getConfig().disableGenericTypes();
-        return env;
+        return TestEnvironments.withoutRestarts(2, 500);
     }
 
     private static JobConfig config(String mode) {

@@ -6,8 +6,6 @@ import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.FirehoseObjectFormat;
 import io.clickstream.etl.source.SortedSplitAssigner;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
@@ -136,12 +134,7 @@ class FailureRecoveryTest {
                 .setSplitAssigner(new SortedSplitAssigner.Provider())
                 .setFileEnumerator(new DeletingEnumerator.Provider())
                 .build();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
+        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 300);
         ClickstreamEtlJob.build(env, config, source, LakeSinks.lake(config), LakeSinks.deadLetters(config));
         env.execute("deleted-object");
 

@@ -157,7 +157,7 @@ public final class FaultInjectingSource<T, S extends SourceSplit, E> implements 
         }
     }
 
-    private static final class CountingOutput<T> implements SourceOutput<T> {
+    private static class CountingOutput<T> implements SourceOutput<T> {
         private final SourceOutput<T> delegate;
 
         CountingOutput(SourceOutput<T> delegate) {
@@ -192,38 +192,12 @@ public final class FaultInjectingSource<T, S extends SourceSplit, E> implements 
         }
     }
 
-    private static final class CountingReaderOutput<T> implements ReaderOutput<T> {
+    private static final class CountingReaderOutput<T> extends CountingOutput<T> implements ReaderOutput<T> {
         private final ReaderOutput<T> delegate;
 
         CountingReaderOutput(ReaderOutput<T> delegate) {
+            super(delegate);
             this.delegate = delegate;
-        }
-
-        @Override
-        public void collect(T record) {
-            delegate.collect(record);
-            emitted();
-        }
-
-        @Override
-        public void collect(T record, long timestamp) {
-            delegate.collect(record, timestamp);
-            emitted();
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {
-            delegate.emitWatermark(watermark);
-        }
-
-        @Override
-        public void markIdle() {
-            delegate.markIdle();
-        }
-
-        @Override
-        public void markActive() {
-            delegate.markActive();
         }
 
         @Override

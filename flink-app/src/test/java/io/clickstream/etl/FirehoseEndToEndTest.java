@@ -12,8 +12,6 @@ import io.clickstream.generator.endpoint.LocalFirehoseEndpoint;
 import io.clickstream.generator.job.GeneratorConfig;
 import io.clickstream.generator.job.GeneratorJob;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -61,7 +59,7 @@ class FirehoseEndToEndTest {
             credentials.setProperty(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER, "BASIC");
             credentials.setProperty(AWSConfigConstants.accessKeyId(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER), "test");
             credentials.setProperty(AWSConfigConstants.secretKey(AWSConfigConstants.AWS_CREDENTIALS_PROVIDER), "test-secret");
-            StreamExecutionEnvironment env = environment(1);
+            StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(1, 500);
             GeneratorJob.build(env, generator, GeneratorJob.sink(generator, credentials));
             env.execute("generator");
             assertThat(firehose.failed()).as("injected partial failures").isPositive();
@@ -75,7 +73,7 @@ class FirehoseEndToEndTest {
                 "input.mode", "bounded",
                 "input.max-record-bytes", "64kb",
                 "job.version", "e2e"));
-        StreamExecutionEnvironment env = environment(2);
+        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 500);
         ClickstreamEtlJob.build(env, etl, RawObjectSource.create(etl), LakeSinks.lake(etl), LakeSinks.deadLetters(etl));
         Accounting accounting = new Accounting(env.execute("etl").getAllAccumulatorResults());
 
@@ -101,16 +99,6 @@ class FirehoseEndToEndTest {
         assertThat(accounting.written).isEqualTo(validIds.size());
         assertThat(accounting.duplicates).isEqualTo(sent.stream().filter(r -> r.fate() == Fate.DUPLICATE).count());
         assertThat(accounting.recordsIn).isEqualTo(sent.size());
-    }
-
-    private static StreamExecutionEnvironment environment(int parallelism) {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(conf);
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(500);
-        return env;
     }
 
     private static Set<String> ids(List<GeneratedRecord> records, Fate fate) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -124,14 +125,7 @@ class S3EndToEndTest {
         assertThat(keys("lake/dead-letter/")).isNotEmpty()
                 .allSatisfy(k -> assertThat(k).matches("lake/dead-letter/failure_type=[a-z_]+/processing_date=[0-9-]+/part-[0-9a-f-]+-\\d+\\.json\\.gz"));
 
-        Path downloaded = local.resolve("lake");
-        for (String key : lakeKeys) {
-            Path target = downloaded.resolve(key);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = blobs.getBlob(BUCKET, key).getPayload().openStream()) {
-                Files.copy(in, target);
-            }
-        }
+        Path downloaded = download(lakeKeys, local.resolve("lake"));
         Set<String> expected = traffic.stream().filter(r -> r.fate() == Fate.VALID).map(GeneratedRecord::eventId).collect(Collectors.toSet());
         try (LakeReader reader = new LakeReader(downloaded)) {
             List<Map<String, Object>> rows = reader.query("SELECT event_id, source_file FROM events");
@@ -184,20 +178,25 @@ class S3EndToEndTest {
                 .filter(k -> !k.substring(k.lastIndexOf('/') + 1).startsWith("_") && !k.substring(k.lastIndexOf('/') + 1).startsWith("."))
                 .collect(Collectors.toList());
         assertThat(visible).isNotEmpty().allSatisfy(k -> assertThat(k).matches("failover/lake/year=2026/month=04/day=1[01]/part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
-        Path downloaded = local.resolve("lake");
-        for (String key : visible) {
-            Path target = downloaded.resolve(key);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = blobs.getBlob(BUCKET, key).getPayload().openStream()) {
-                Files.copy(in, target);
-            }
-        }
+        Path downloaded = download(visible, local.resolve("lake"));
         Set<String> expected = traffic.stream().filter(r -> r.fate() == Fate.VALID).map(GeneratedRecord::eventId).collect(Collectors.toSet());
         try (LakeReader reader = new LakeReader(downloaded)) {
             List<Map<String, Object>> rows = reader.query("SELECT event_id FROM events");
             assertThat(rows).hasSize(expected.size());
             assertThat(rows.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
         }
+    }
+
+    /** Copies objects out of the bucket, keeping their keys as paths, so DuckDB can read them. */
+    private static Path download(List<String> keys, Path folder) throws IOException {
+        for (String key : keys) {
+            Path target = folder.resolve(key);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = blobs.getBlob(BUCKET, key).getPayload().openStream()) {
+                Files.copy(in, target);
+            }
+        }
+        return folder;
     }
 
     private static String endpoint() {
