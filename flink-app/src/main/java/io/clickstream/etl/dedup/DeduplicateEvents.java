@@ -46,7 +46,10 @@ public final class DeduplicateEvents extends KeyedProcessFunction<String, ClickE
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // Expired ids are dropped when snapshots are written (and by RocksDB's compaction on
+                // MSF), not by a sweep on every access, which profiling showed to cost several percent.
                 .cleanupFullSnapshot()
+                .disableCleanupInBackground()
                 .build());
         seen = getRuntimeContext().getState(descriptor);
         duplicates = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DUPLICATES);

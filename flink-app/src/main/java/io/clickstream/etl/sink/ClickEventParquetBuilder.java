@@ -33,8 +33,15 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize(rowGroupBytes)
                 .withPageSize(pageBytes)
-                // Unique per row: a dictionary only costs time and memory before it is abandoned.
+                // (Nearly) unique per row: a dictionary only costs lookups and memory before Parquet
+                // abandons it, which profiling showed to be the largest single cost of writing.
                 .withDictionaryEncoding("event_id", false)
+                .withDictionaryEncoding("event_timestamp", false)
+                .withDictionaryEncoding("ingested_at", false)
+                .withDictionaryEncoding("session_id", false)
+                .withDictionaryEncoding("page_url", false)
+                .withDictionaryEncoding("page_path", false)
+                .withDictionaryEncoding("search_query", false)
                 .build();
     }
 

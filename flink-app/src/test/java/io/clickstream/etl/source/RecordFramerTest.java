@@ -47,6 +47,26 @@ class RecordFramerTest {
     }
 
     @Test
+    void theRoutingKeyIsTheTopLevelEventIdAlsoWhenNestedOnesComeFirst() throws IOException {
+        List<RawRecord> out = frame("{\"x\":{\"event_id\":\"nested\"},\"s\":\"\\\"event_id\\\":\",\"event_id\" : \"top\"}\n"
+                + "{\"event_id\":\"with \\\" escape\"}\n"
+                + "{\"event_id\":42}\n");
+        assertThat(out).extracting(r -> r.routingKey).containsExactly("top", "with \" escape", "~s3://raw/obj.gz#3");
+    }
+
+    @Test
+    void aLoneObjectIsLeftToTheParserToJudge() throws IOException {
+        // Nothing else shares its line, so the framer only routes it; parsing rejects the syntax downstream.
+        String broken = "{\"event_id\":\"" + uuid(1) + "\",\"event_type\":,}";
+        List<RawRecord> out = frame(broken + "\n" + broken + pageView(uuid(2)) + "\n");
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).failure).isNull();
+        assertThat(out.get(0).routingKey).isEqualTo(uuid(1));
+        assertThat(text(out.get(0))).isEqualTo(broken);
+        assertThat(out.get(1).failure).as("shared with another object, the line is judged here").isEqualTo(FailureType.MALFORMED_JSON);
+    }
+
+    @Test
     void aLineWithTrailingGarbageIsMalformedAsAWhole() throws IOException {
         String line = pageView(uuid(1)) + pageView(uuid(2)) + " trailing";
         List<RawRecord> out = frame(line + "\n" + pageView(uuid(3)));
