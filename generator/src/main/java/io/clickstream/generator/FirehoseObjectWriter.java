@@ -36,7 +36,6 @@ public final class FirehoseObjectWriter implements Closeable {
     private long bufferStart = -1;
     private long lastSecond = Long.MIN_VALUE;
     private int sequenceInSecond;
-    private long objectsWritten;
 
     public FirehoseObjectWriter(Path root, String streamName, long bufferBytes, long bufferMillis, long seed) {
         this.root = root;
@@ -91,17 +90,10 @@ public final class FirehoseObjectWriter implements Closeable {
         Files.move(hidden, target, StandardCopyOption.ATOMIC_MOVE);
         buffer.reset();
         bufferStart = -1;
-        objectsWritten++;
         return target;
     }
 
-    public long objectsWritten() {
-        return objectsWritten;
-    }
 
-    public long bufferedBytes() {
-        return buffer.size();
-    }
 
     @Override
     public void close() throws IOException {

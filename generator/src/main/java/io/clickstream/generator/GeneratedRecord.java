@@ -69,12 +69,4 @@ public final class GeneratedRecord {
     public long eventMillis() {
         return ((Number) fields.get("_event_millis")).longValue();
     }
-
-    GeneratedRecord withArrival(long arrival) {
-        return new GeneratedRecord(json, fate, arrival, backToBack, fields);
-    }
-
-    GeneratedRecord withBackToBack(boolean value) {
-        return new GeneratedRecord(json, fate, arrivalMillis, value, fields);
-    }
 }
