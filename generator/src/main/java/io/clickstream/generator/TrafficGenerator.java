@@ -85,12 +85,21 @@ public final class TrafficGenerator {
      * index and settings always give the same records.
      */
     public List<GeneratedRecord> session(long index) {
+        return session(index, -1);
+    }
+
+    /**
+     * Session {@code index} starting at {@code startMillis} instead of at its simulated time, for
+     * live traffic whose event time is the time of sending; {@code -1} keeps the simulated start.
+     */
+    public List<GeneratedRecord> session(long index, long startMillis) {
         random = new SplittableRandom(settings.seed * 0x9E3779B97F4A7C15L + index);
         out = new ArrayList<>();
         valid = new ArrayList<>();
         long dayMillis = 86_400_000L;
         long day = settings.startMillis + random.nextInt(Math.max(1, settings.days)) * dayMillis;
-        long start = day + World.pick(hourCdf, random.nextDouble()) * 3_600_000L + random.nextInt(3_600_000);
+        long simulated = day + World.pick(hourCdf, random.nextDouble()) * 3_600_000L + random.nextInt(3_600_000);
+        long start = startMillis >= 0 ? startMillis : simulated;
         for (Map<String, Object> event : events(start)) {
             emitEventOrFault(event);
         }

@@ -99,6 +99,21 @@ class TrafficModelTest {
         assertThat(new TrafficGenerator(other).session(1).get(0).json()).isNotEqualTo(a.session(1).get(0).json());
     }
 
+    @Test
+    void aLiveSessionStartsWhenAskedAndKeepsItsContentAndGaps() {
+        TrafficGenerator generator = new TrafficGenerator(settings);
+        List<GeneratedRecord> simulated = generator.session(7);
+        long now = Instant.parse("2026-11-29T12:00:00Z").toEpochMilli();
+        List<GeneratedRecord> live = generator.session(7, now);
+        assertThat(live.get(0).eventMillis()).isEqualTo(now);
+        assertThat(live).hasSameSizeAs(simulated);
+        for (int i = 1; i < live.size(); i++) {
+            assertThat(live.get(i).eventMillis() - live.get(i - 1).eventMillis())
+                    .isEqualTo(simulated.get(i).eventMillis() - simulated.get(i - 1).eventMillis());
+            assertThat(live.get(i).eventId()).isEqualTo(simulated.get(i).eventId());
+        }
+    }
+
     private static long count(String type) {
         return sessions.values().stream().filter(s -> s.stream().anyMatch(r -> type.equals(r.fields().get("event_type")))).count();
     }

@@ -46,6 +46,7 @@ public final class GeneratorConfig implements Serializable {
         d.put("burst.every", "60s");
         d.put("burst.length", "10s");
         d.put("seed", "42");
+        d.put("time.mode", "backfill");
         d.put("start-date", null);
         d.put("days", "3");
         d.put("buffer.size", "5mb");
@@ -79,6 +80,8 @@ public final class GeneratorConfig implements Serializable {
     public final long bufferBytes;
     public final Duration bufferInterval;
     public final int parallelism;
+    /** Event time is the time of sending (live) rather than simulated over {@code days}. */
+    public final boolean live;
     public final Duration progressInterval;
     public final GeneratorSettings traffic;
 
@@ -97,6 +100,13 @@ public final class GeneratorConfig implements Serializable {
         burstLength = r.get("burst.length", GeneratorConfig::positive, "a duration");
         bufferBytes = r.get("buffer.size", v -> MemorySize.parse(v.trim()).getBytes(), "a size such as 5mb");
         bufferInterval = r.get("buffer.interval", GeneratorConfig::positive, "a duration such as 60s");
+        live = r.get("time.mode", v -> {
+            String mode = v.trim().toLowerCase(Locale.ROOT);
+            if (!mode.equals("live") && !mode.equals("backfill")) {
+                throw new IllegalArgumentException();
+            }
+            return mode.equals("live");
+        }, "backfill or live");
         parallelism = r.get("parallelism", v -> (int) atLeast(Integer.parseInt(v.trim()), 1), "an integer >= 1");
         progressInterval = r.get("progress.interval", GeneratorConfig::positive, "a duration such as 5s");
 

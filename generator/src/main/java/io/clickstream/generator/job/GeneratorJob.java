@@ -56,7 +56,7 @@ public final class GeneratorJob {
                 ? new BurstRateLimiterStrategy(config.rate, config.burstFactor, config.burstEvery.toMillis(), config.burstLength.toMillis())
                 : RateLimiterStrategy.noOp();
         DataGeneratorSource<String> source = new DataGeneratorSource<>(
-                new SessionRecordsFunction(config.traffic), config.records, pace, Types.STRING);
+                new SessionRecordsFunction(config.traffic, config.live), config.records, pace, Types.STRING);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "Synthetic clickstream")
                 .uid("generator-source")
                 .map(new ProgressReporter(config.progressInterval.toMillis())).uid("progress").name("Progress")

@@ -14,19 +14,26 @@ import java.util.Deque;
 /**
  * Produces the wire text of the next record for the data generator source. Subtask {@code i} of
  * {@code n} plays sessions {@code i, i+n, i+2n, ...}; each session is derived from the seed and its
- * number, so a given seed, settings and parallelism always send the same records.
+ * number, so a given seed, settings and parallelism always send the same records (in live mode the
+ * same records with the times of sending).
  */
 public final class SessionRecordsFunction implements GeneratorFunction<Long, String> {
     private static final long serialVersionUID = 1L;
 
     private final GeneratorSettings settings;
+    private final boolean live;
     private transient TrafficGenerator traffic;
     private transient Deque<GeneratedRecord> pending;
     private transient long nextSession;
     private transient int stride;
 
-    public SessionRecordsFunction(GeneratorSettings settings) {
+    /**
+     * @param live start each session when it is generated (event time = time of sending) instead of
+     *     at its simulated time in the configured days
+     */
+    public SessionRecordsFunction(GeneratorSettings settings, boolean live) {
         this.settings = settings;
+        this.live = live;
     }
 
     @Override
@@ -40,7 +47,7 @@ public final class SessionRecordsFunction implements GeneratorFunction<Long, Str
     @Override
     public String map(Long index) {
         while (pending.isEmpty()) {
-            pending.addAll(traffic.session(nextSession));
+            pending.addAll(traffic.session(nextSession, live ? System.currentTimeMillis() : -1));
             nextSession += stride;
         }
         return new String(pending.poll().wire(), StandardCharsets.UTF_8);
