@@ -17,9 +17,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Set;
@@ -158,8 +156,8 @@ public final class EventParser implements Serializable {
                 }
             } else {
                 try {
-                    millis = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-                } catch (DateTimeParseException | ArithmeticException ex) {
+                    millis = IsoTimestamps.toEpochMillis(s);
+                } catch (DateTimeException | ArithmeticException ex) {
                     throw new SchemaViolation("timestamp", "iso8601_or_epoch_millis",
                             "timestamp '" + clip(s) + "' is neither ISO-8601 with a zone (Z or +hh:mm) nor epoch milliseconds");
                 }
