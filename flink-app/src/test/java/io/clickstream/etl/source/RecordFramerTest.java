@@ -179,6 +179,69 @@ class RecordFramerTest {
         assertThat(out).extracting(r -> r.lineNumber).containsExactly(1L, 2L);
     }
 
+    @Test
+    void framingDoesNotDependOnHowTheStreamIsChunked() throws IOException {
+        // Whole reads let the framer copy long runs at once; one to three bytes per read force it
+        // through its byte-by-byte path. Both must cut every kind of line identically.
+        String[] pieces = {
+            pageView(uuid(1)), pageView(uuid(2)) + pageView(uuid(3)), "{\"event_id\":\"" + uuid(4) + "\",\"q\":\"a } { \\\" [ ] \\\\\"}",
+            "{\"event_id\":\"" + uuid(5) + "\",\"nested\":{\"a\":[1,{\"b\":\"}\"}]}}", "not json", "{\"event_id\":\"x\"} trailing",
+            "{\"unclosed\":\"" + "y".repeat(50), "{\"event_id\":\"" + uuid(6) + "\",\"long\":\"" + "z".repeat(400) + "\"}", "  ", "\r",
+            "\uFEFF" + pageView(uuid(7)), "{\"a\":\"\\\\\"}{\"event_id\":\"" + uuid(8) + "\"}", "{\"s\":\"\\\"}\"}"};
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 200; round++) {
+            StringBuilder content = new StringBuilder();
+            for (int line = 0; line < 12; line++) {
+                int parts = 1 + random.nextInt(3);
+                for (int k = 0; k < parts; k++) {
+                    content.append(pieces[random.nextInt(pieces.length)]);
+                }
+                content.append(random.nextInt(4) == 0 ? "\r\n" : "\n");
+            }
+            byte[] bytes = content.toString().getBytes(StandardCharsets.UTF_8);
+            int max = 200 + random.nextInt(600);
+            List<RawRecord> whole = frame(new ByteArrayInputStream(bytes), max);
+            List<RawRecord> trickled = frame(new TrickleStream(bytes, random.nextLong()), max);
+            assertThat(describe(trickled)).as("round %d", round).isEqualTo(describe(whole));
+        }
+    }
+
+    private static List<String> describe(List<RawRecord> records) {
+        List<String> out = new ArrayList<>();
+        for (RawRecord r : records) {
+            out.add(r.lineNumber + "|" + r.routingKey + "|" + r.failure + "|" + r.failureMessage + "|" + r.originalSize + "|" + text(r));
+        }
+        return out;
+    }
+
+    /** Hands out one to three bytes per read. */
+    static final class TrickleStream extends InputStream {
+        private final byte[] bytes;
+        private final java.util.Random random;
+        private int pos;
+
+        TrickleStream(byte[] bytes, long seed) {
+            this.bytes = bytes;
+            this.random = new java.util.Random(seed);
+        }
+
+        @Override
+        public int read() {
+            return pos < bytes.length ? bytes[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 1 + random.nextInt(3)), bytes.length - pos);
+            System.arraycopy(bytes, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
     static List<RawRecord> frame(String content) throws IOException {
         return frame(content, MAX);
     }
