@@ -92,7 +92,7 @@ public final class EventParser implements Serializable {
                     default:
                         if (t != JsonToken.VALUE_NULL) {
                             if (e.extra == null) {
-                                e.extra = new HashMap<>();
+                                e.extra = new HashMap<>(4);
                             }
                             if (e.extra.size() == maxExtraFields) {
                                 throw new SchemaViolation(name, "max_extra_fields", "more than " + maxExtraFields + " fields outside the schema");

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static io.clickstream.etl.TestEvents.fields;
@@ -156,6 +157,77 @@ class EventParserTest {
         ClickEvent changed = parse(json(f));
         assertThat(sameInstantOtherSpelling.contentHash).isEqualTo(a.contentHash);
         assertThat(changed.contentHash).isNotEqualTo(a.contentHash);
+    }
+
+    @Test
+    void everyFieldValueAndEveryFieldBoundaryChangesTheContentHash() throws Exception {
+        java.util.Set<Long> hashes = new java.util.HashSet<>();
+        List<ClickEvent> variants = new java.util.ArrayList<>();
+        // Every text field the producer sends (derived and lineage fields are not content).
+        List<String> inputs = List.of("eventId", "eventType", "userId", "sessionId", "pageUrl", "referrer", "productId",
+                "productName", "productCategory", "searchQuery", "deviceType", "browser", "browserVersion", "os",
+                "userAgent", "ipAddress", "email", "country", "city");
+        for (String name : inputs) {
+            java.lang.reflect.Field field = ClickEvent.class.getField(name);
+            ClickEvent nullValue = full();
+            field.set(nullValue, null);
+            ClickEvent otherValue = full();
+            field.set(otherValue, field.get(otherValue) + "x");
+            variants.add(nullValue);
+            variants.add(otherValue);
+        }
+        ClickEvent noPrice = full();
+        noPrice.productPriceCents = null;
+        ClickEvent priceLikeAMarker = full();
+        priceLikeAMarker.productPriceCents = 0x1FL;
+        ClickEvent shifted = full();
+        shifted.productName = "Ultra";
+        shifted.productCategory = "Sneakerstoys";
+        ClickEvent otherExtra = full();
+        otherExtra.extra.put("app_version", "web-3.3.8");
+        variants.addAll(List.of(full(), noPrice, priceLikeAMarker, shifted, otherExtra));
+        for (ClickEvent v : variants) {
+            hashes.add(ContentHash.of(v));
+        }
+        assertThat(hashes).hasSize(variants.size());
+
+        ClickEvent reordered = full();
+        reordered.extra = new java.util.LinkedHashMap<>();
+        reordered.extra.put("b", "2");
+        reordered.extra.put("app_version", "web-3.3.7");
+        ClickEvent ordered = full();
+        ordered.extra = new java.util.TreeMap<>(reordered.extra);
+        assertThat(ContentHash.of(reordered)).isEqualTo(ContentHash.of(ordered));
+    }
+
+    private static ClickEvent full() {
+        ClickEvent e = new ClickEvent();
+        e.eventId = uuid(1);
+        e.eventType = "purchase";
+        e.eventTimestamp = NOW - 1000;
+        e.userId = "u-1";
+        e.sessionId = uuid(2);
+        e.pageUrl = "https://shop.example.com/p/P1?utm_source=x";
+        e.referrer = "https://www.bing.com/";
+        e.productId = "P1";
+        e.productName = "Ultra Sneakers";
+        e.productCategory = "toys";
+        e.productPriceCents = 1071L;
+        e.quantity = 2;
+        e.searchQuery = "shoes";
+        e.searchResultsCount = 9;
+        e.deviceType = "desktop";
+        e.browser = "Chrome";
+        e.browserVersion = "124";
+        e.os = "Windows";
+        e.userAgent = "Mozilla/5.0";
+        e.ipAddress = "10.1.2.3";
+        e.email = "a@example.com";
+        e.country = "ZA";
+        e.city = "Cape Town";
+        e.extra = new java.util.HashMap<>();
+        e.extra.put("app_version", "web-3.3.7");
+        return e;
     }
 
     private ClickEvent parse(String json) throws IOException, SchemaViolation {
