@@ -6,9 +6,9 @@ import org.apache.flink.util.TimeUtils;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.DateTimeException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -35,9 +36,7 @@ public final class EventParser implements Serializable {
     /** Earliest accepted event time: catches epoch seconds sent where milliseconds belong. */
     public static final long MIN_TIMESTAMP = 946_684_800_000L; // 2000-01-01T00:00:00Z
     private static final BigDecimal MAX_PRICE = new BigDecimal("9999999999.99");
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final long maxFutureSkewMillis;
     private final int maxExtraFields;
@@ -53,6 +52,8 @@ public final class EventParser implements Serializable {
     public ClickEvent parse(byte[] json, long now) throws IOException, SchemaViolation {
         ClickEvent e = new ClickEvent();
         boolean hasTimestamp = false;
+        long seen = 0;
+        Set<String> nullExtras = null;
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new SchemaViolation("$", "object", "record is not a JSON object");
@@ -61,36 +62,45 @@ public final class EventParser implements Serializable {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "event_id": e.eventId = text(p, t, name); break;
-                    case "event_type": e.eventType = text(p, t, name); break;
+                    case "event_id": seen = once(seen, 0, p, name); e.eventId = text(p, t, name); break;
+                    case "event_type": seen = once(seen, 1, p, name); e.eventType = text(p, t, name); break;
                     case "timestamp":
+                        seen = once(seen, 22, p, name);
                         if (t != JsonToken.VALUE_NULL) {
                             e.eventTimestamp = timestamp(p, t, now);
                             hasTimestamp = true;
                         }
                         break;
-                    case "user_id": e.userId = text(p, t, name); break;
-                    case "session_id": e.sessionId = text(p, t, name); break;
-                    case "page_url": e.pageUrl = text(p, t, name); break;
-                    case "referrer": e.referrer = text(p, t, name); break;
-                    case "product_id": e.productId = text(p, t, name); break;
-                    case "product_name": e.productName = text(p, t, name); break;
-                    case "product_category": e.productCategory = text(p, t, name); break;
-                    case "product_price": e.productPriceCents = price(p, t); break;
-                    case "quantity": e.quantity = integer(p, t, name, 1); break;
-                    case "search_query": e.searchQuery = text(p, t, name); break;
-                    case "search_results_count": e.searchResultsCount = integer(p, t, name, 0); break;
-                    case "device_type": e.deviceType = lower(text(p, t, name)); break;
-                    case "browser": e.browser = text(p, t, name); break;
-                    case "browser_version": e.browserVersion = text(p, t, name); break;
-                    case "os": e.os = text(p, t, name); break;
-                    case "user_agent": e.userAgent = text(p, t, name); break;
-                    case "ip_address": e.ipAddress = text(p, t, name); break;
-                    case "email": e.email = text(p, t, name); break;
-                    case "country": e.country = text(p, t, name); break;
-                    case "city": e.city = text(p, t, name); break;
+                    case "user_id": seen = once(seen, 2, p, name); e.userId = text(p, t, name); break;
+                    case "session_id": seen = once(seen, 3, p, name); e.sessionId = text(p, t, name); break;
+                    case "page_url": seen = once(seen, 4, p, name); e.pageUrl = text(p, t, name); break;
+                    case "referrer": seen = once(seen, 5, p, name); e.referrer = text(p, t, name); break;
+                    case "product_id": seen = once(seen, 6, p, name); e.productId = text(p, t, name); break;
+                    case "product_name": seen = once(seen, 7, p, name); e.productName = text(p, t, name); break;
+                    case "product_category": seen = once(seen, 8, p, name); e.productCategory = text(p, t, name); break;
+                    case "product_price": seen = once(seen, 9, p, name); e.productPriceCents = price(p, t); break;
+                    case "quantity": seen = once(seen, 10, p, name); e.quantity = integer(p, t, name, 1); break;
+                    case "search_query": seen = once(seen, 11, p, name); e.searchQuery = text(p, t, name); break;
+                    case "search_results_count": seen = once(seen, 12, p, name); e.searchResultsCount = integer(p, t, name, 0); break;
+                    case "device_type": seen = once(seen, 13, p, name); e.deviceType = lower(text(p, t, name)); break;
+                    case "browser": seen = once(seen, 14, p, name); e.browser = text(p, t, name); break;
+                    case "browser_version": seen = once(seen, 15, p, name); e.browserVersion = text(p, t, name); break;
+                    case "os": seen = once(seen, 16, p, name); e.os = text(p, t, name); break;
+                    case "user_agent": seen = once(seen, 17, p, name); e.userAgent = text(p, t, name); break;
+                    case "ip_address": seen = once(seen, 18, p, name); e.ipAddress = text(p, t, name); break;
+                    case "email": seen = once(seen, 19, p, name); e.email = text(p, t, name); break;
+                    case "country": seen = once(seen, 20, p, name); e.country = text(p, t, name); break;
+                    case "city": seen = once(seen, 21, p, name); e.city = text(p, t, name); break;
                     default:
-                        if (t != JsonToken.VALUE_NULL) {
+                        if (e.extra != null && e.extra.containsKey(name) || nullExtras != null && nullExtras.contains(name)) {
+                            throw duplicate(p, name);
+                        }
+                        if (t == JsonToken.VALUE_NULL) {
+                            if (nullExtras == null) {
+                                nullExtras = new HashSet<>();
+                            }
+                            nullExtras.add(name);
+                        } else {
                             if (e.extra == null) {
                                 e.extra = new HashMap<>(4);
                             }
@@ -108,6 +118,23 @@ public final class EventParser implements Serializable {
         validate(e, hasTimestamp);
         e.contentHash = ContentHash.of(e);
         return e;
+    }
+
+    /**
+     * Duplicate keys make a record malformed. The top level is checked here with a bit per known
+     * field, far cheaper than Jackson's detector, which builds a hash set for every record; nested
+     * values switch Jackson's detector on (see {@link #anyValue}).
+     */
+    private static long once(long seen, int field, JsonParser p, String name) throws JsonParseException {
+        long bit = 1L << field;
+        if ((seen & bit) != 0) {
+            throw duplicate(p, name);
+        }
+        return seen | bit;
+    }
+
+    private static JsonParseException duplicate(JsonParser p, String name) {
+        return new JsonParseException(p, "Duplicate field '" + name + "'");
     }
 
     private void validate(ClickEvent e, boolean hasTimestamp) throws SchemaViolation {
@@ -245,6 +272,7 @@ public final class EventParser implements Serializable {
         if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
             return p.getText();
         }
+        p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.setRootValueSeparator(new SerializedString(""));

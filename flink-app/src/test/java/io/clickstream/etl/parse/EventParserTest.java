@@ -113,6 +113,31 @@ class EventParserTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"event_type\":\"search\"                       | event_type",
+        "\"timestamp\":1767608130000                    | timestamp",
+        "\"user_id\":null,\"user_id\":\"u-2\"             | user_id",
+        "\"app\":\"a\",\"app\":\"b\"                      | app",
+        "\"app\":null,\"app\":{\"x\":1}                    | app",
+        "\"app\":{\"x\":1,\"y\":{\"x\":2,\"x\":3}}            | x",
+        "\"list\":[{\"k\":1,\"k\":2}]                      | k",
+    })
+    void duplicateKeysMakeARecordMalformedAtAnyDepth(String more, String duplicate) {
+        String record = json(fields(uuid(1), "page_view"));
+        String bad = record.substring(0, record.length() - 1) + "," + more + "}";
+        assertThatThrownBy(() -> parse(bad)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(SchemaViolation.class)
+                .hasMessageContaining("Duplicate field '" + duplicate + "'");
+    }
+
+    @Test
+    void theSameKeyInDifferentNestedObjectsIsNoDuplicate() throws Exception {
+        String record = json(fields(uuid(1), "page_view"));
+        ClickEvent e = parse(record.substring(0, record.length() - 1) + ",\"a\":{\"x\":1},\"b\":{\"x\":1,\"c\":{\"x\":2}}}");
+        assertThat(e.extra).containsEntry("b", "{\"x\":1,\"c\":{\"x\":2}}");
+    }
+
+    @ParameterizedTest
     @CsvSource({"product_id", "product_price", "quantity"})
     void aPurchaseNeedsProductPriceAndQuantity(String missing) {
         Map<String, Object> f = fields(uuid(1), "purchase");
