@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  * Snappy Parquet by day at 1 and 2 threads, and the ETL job at parallelism 1 and 2, each in its own
  * JVM pinned to as many cores as it may use, repeated and reported as medians.
  *
- * <pre>--events 2000000 --seed 42 --runs 3 --work target/bench --report docs/performance.md</pre>
+ * <p>Then, unless {@code --steady-seconds 0}, the output quality on a steady stream: the generator
+ * sends live traffic at {@code --steady-rate} events/s into a folder that the job (parallelism 2,
+ * default 60 s checkpoints) watches, and the committed lake files are measured.
+ *
+ * <pre>--events 2000000 --seed 42 --runs 3 --steady-seconds 300 --steady-rate 20000 --work target/bench --report docs/performance.md</pre>
  */
 public final class Benchmark {
 
@@ -62,15 +66,19 @@ public final class Benchmark {
         int runs = 3;
         Path work = Paths.get("flink-app/target/bench");
         Path report = Paths.get("docs/performance.md");
+        int steadySeconds = 300;
+        int steadyRate = 20_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--steady-seconds": steadySeconds = Integer.parseInt(args[++i]); break;
+                case "--steady-rate": steadyRate = Integer.parseInt(args[++i]); break;
                 case "--events": events = Integer.parseInt(args[++i]); break;
                 case "--seed": seed = Long.parseLong(args[++i]); break;
                 case "--runs": runs = Integer.parseInt(args[++i]); break;
                 case "--work": work = Paths.get(args[++i]); break;
                 case "--report": report = Paths.get(args[++i]); break;
                 default:
-                    System.err.println("Unknown option " + args[i] + " (known: --events --seed --runs --work --report)");
+                    System.err.println("Unknown option " + args[i] + " (known: --events --seed --runs --steady-seconds --steady-rate --work --report)");
                     System.exit(2);
             }
         }
@@ -102,8 +110,11 @@ public final class Benchmark {
             }
         }
         String table = render(tasks, events, rawBytes, runs);
+        if (steadySeconds > 0) {
+            table += "\n" + steadyStream(work.resolve("steady"), steadySeconds, steadyRate);
+        }
         System.out.println(table);
-        writeReport(report, table, events, seed, runs);
+        writeReport(report, table, events, seed, runs, steadySeconds, steadyRate);
         System.out.println("Written to " + report.toAbsolutePath());
     }
 
@@ -140,6 +151,70 @@ public final class Benchmark {
         objects.flush();
         Files.writeString(marker, Long.toString(bytes));
         return bytes;
+    }
+
+    /**
+     * The job watching a folder while the generator writes live traffic into it; returns a table of
+     * the committed lake files. Part files are visible only once committed, so every file counted
+     * is one a query would read.
+     */
+    static String steadyStream(Path dir, int seconds, int rate) throws IOException, InterruptedException {
+        deleteTree(dir);
+        Path raw = dir.resolve("raw");
+        Path lake = dir.resolve("lake");
+        Files.createDirectories(raw);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("java.class.path");
+        Process job = new ProcessBuilder(java, "-Xmx4g", "-cp", cp, "io.clickstream.etl.LocalRunner",
+                "--input.path", raw.toAbsolutePath().toString(), "--output.lake.path", lake.toAbsolutePath().toString(),
+                "--output.dead-letter.path", dir.resolve("dead-letter").toAbsolutePath().toString(),
+                "--checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
+                "--input.monitor-interval", "5s", "--parallelism", "2", "--web-ui.enabled", "false")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile()).start();
+        long started = System.nanoTime();
+        Process generator = new ProcessBuilder(java, "-Xmx2g", "-cp", cp, "io.clickstream.generator.job.GeneratorJob",
+                "--target", "local", "--output.path", raw.toAbsolutePath().toString(), "--rate", Integer.toString(rate),
+                "--duration", seconds + "s", "--time.mode", "live")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("generator.log").toFile()).start();
+        try {
+            if (generator.waitFor() != 0) {
+                throw new IllegalStateException("generator failed, see " + dir.resolve("generator.log"));
+            }
+            double sendSeconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "steady stream: generator done after %.0f s; waiting for the last checkpoint%n", sendSeconds);
+            // One checkpoint interval plus the monitor interval and slack, so the tail is committed.
+            Thread.sleep(80_000);
+            if (!job.isAlive()) {
+                throw new IllegalStateException("the job stopped, see " + dir.resolve("job.log"));
+            }
+            List<Long> sizes = new ArrayList<>();
+            try (Stream<Path> files = Files.exists(lake) ? Files.walk(lake) : Stream.empty()) {
+                files.filter(f -> f.getFileName().toString().startsWith("part-")).forEach(f -> sizes.add(f.toFile().length()));
+            }
+            long sent = 0;
+            for (Path object : BenchTask.objects(raw)) {
+                try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        new java.util.zip.GZIPInputStream(Files.newInputStream(object)), StandardCharsets.UTF_8)).lines()) {
+                    sent += lines.count();
+                }
+            }
+            Collections.sort(sizes);
+            double mib = 1 << 20;
+            StringBuilder t = new StringBuilder();
+            t.append(String.format(Locale.ROOT, "Steady stream: the generator sending live traffic at %,d events/s for %d s "
+                    + "(%,d events sent: %,.0f events/s over the sending time); the job at parallelism 2 watching the folder "
+                    + "with its defaults (60 s checkpoints):%n%n", rate, seconds, sent, sent / (double) seconds));
+            t.append("| committed lake files | median MiB | smallest MiB | largest MiB | total MiB | target |\n|---|---|---|---|---|---|\n");
+            t.append(sizes.isEmpty() ? "| 0 | - | - | - | - | median >= 8 MiB |\n"
+                    : String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.1f | median >= 8 MiB |%n", sizes.size(),
+                    sizes.get(sizes.size() / 2) / mib, sizes.get(0) / mib, sizes.get(sizes.size() - 1) / mib,
+                    sizes.stream().mapToLong(Long::longValue).sum() / mib));
+            return t.toString();
+        } finally {
+            generator.destroyForcibly();
+            job.destroyForcibly();
+            job.waitFor();
+        }
     }
 
     private static Map<String, Double> runTask(Task task, Path out) throws IOException, InterruptedException {
@@ -198,7 +273,7 @@ public final class Benchmark {
         return String.format(Locale.ROOT, "| %s | %.2f | %s |%n", name, value, target);
     }
 
-    private static void writeReport(Path report, String table, int events, long seed, int runs) throws IOException {
+    private static void writeReport(Path report, String table, int events, long seed, int runs, int steadySeconds, int steadyRate) throws IOException {
         String machine = String.format(Locale.ROOT, "%d cores (%s), %.0f GiB memory, %s %s",
                 Runtime.getRuntime().availableProcessors(), cpuModel(),
                 ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalPhysicalMemorySize() / (double) (1L << 30),
@@ -206,7 +281,8 @@ public final class Benchmark {
         String generated = "<!-- benchmark:start -->\n"
                 + "Measured " + java.time.LocalDate.now(ZoneOffset.UTC) + " on " + machine + " with\n"
                 + "`java -cp \"flink-app/target/classes:$(cat flink-app/target/classpath.txt)\" io.clickstream.etl.bench.Benchmark --events "
-                + events + " --seed " + seed + " --runs " + runs + "`.\n\n" + table + "<!-- benchmark:end -->";
+                + events + " --seed " + seed + " --runs " + runs + " --steady-seconds " + steadySeconds + " --steady-rate " + steadyRate
+                + "`.\n\n" + table + "<!-- benchmark:end -->";
         String text = Files.exists(report) ? Files.readString(report) : "# Performance\n\n<!-- benchmark:start -->\n<!-- benchmark:end -->\n";
         int start = text.indexOf("<!-- benchmark:start -->");
         int end = text.indexOf("<!-- benchmark:end -->");
