@@ -200,6 +200,34 @@ class ClickstreamPipelineTest {
     }
 
     @Test
+    void atParallelismOneTheReaderIsChainedWithTheParserAndTheOutputIsTheSame() throws Exception {
+        Path lakeP1 = dir.resolve("lake-p1");
+        Path deadLettersP1 = dir.resolve("dead-letter-p1");
+        JobConfig config = JobConfig.fromMap(Map.of(
+                "input.path", raw.toUri().toString(),
+                "output.lake.path", lakeP1.toUri().toString(),
+                "output.dead-letter.path", deadLettersP1.toUri().toString(),
+                "input.mode", "bounded",
+                "job.version", "pipeline-test"));
+        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(1, 500);
+        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        // Reader, parser, dedup and the lake writer form one task: nothing is shuffled.
+        assertThat(env.getStreamGraph(false).getJobGraph().getVertices()).anySatisfy(v -> assertThat(v.getName())
+                .startsWith("Source: Raw Firehose objects -> Parse and validate -> Drop duplicates"));
+
+        Accounting p1 = new Accounting(env.execute("pipeline-test-p1").getAllAccumulatorResults());
+        Accounting p2 = new Accounting(result.getAllAccumulatorResults());
+        assertThat(p1.toString()).isEqualTo(p2.toString());
+        String rows = "SELECT event_id, source_file, event_timestamp, user_id, page_url, revenue, browser FROM events ORDER BY event_id";
+        try (LakeReader one = new LakeReader(lakeP1); LakeReader two = new LakeReader(lake)) {
+            assertThat(one.query(rows)).isEqualTo(two.query(rows));
+        }
+        assertThat(DeadLetters.read(deadLettersP1)).extracting(d -> d.get("failure_type") + " " + d.get("source_file") + " " + d.get("line_number"))
+                .containsExactlyInAnyOrderElementsOf(readDeadLetters().stream()
+                        .map(d -> d.get("failure_type") + " " + d.get("source_file") + " " + d.get("line_number")).collect(Collectors.toList()));
+    }
+
+    @Test
     void theAccountingBalancesAndMatchesTheOutputs() throws Exception {
         Accounting accounting = new Accounting(result.getAllAccumulatorResults());
         long deadLetterLines = readDeadLetters().size();
