@@ -16,6 +16,7 @@ import org.apache.flink.util.Collector;
 public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
     private static final long serialVersionUID = 1L;
     private static final long DAY = 86_400_000L;
+    private static final String[] UTM = {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"};
     private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 
     private transient UserAgentClassifier agents;
@@ -47,11 +48,12 @@ public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
         e.pageHost = UrlParts.host(e.pageUrl);
         e.pagePath = UrlParts.path(e.pageUrl);
         e.referrerHost = UrlParts.host(e.referrer);
-        e.utmSource = UrlParts.queryParameter(e.pageUrl, "utm_source");
-        e.utmMedium = UrlParts.queryParameter(e.pageUrl, "utm_medium");
-        e.utmCampaign = UrlParts.queryParameter(e.pageUrl, "utm_campaign");
-        e.utmTerm = UrlParts.queryParameter(e.pageUrl, "utm_term");
-        e.utmContent = UrlParts.queryParameter(e.pageUrl, "utm_content");
+        String[] utm = UrlParts.queryParameters(e.pageUrl, UTM);
+        e.utmSource = utm[0];
+        e.utmMedium = utm[1];
+        e.utmCampaign = utm[2];
+        e.utmTerm = utm[3];
+        e.utmContent = utm[4];
 
         if (e.userAgent != null && !e.userAgent.isEmpty()) {
             UserAgentClassifier.Agent agent = agents.classify(e.userAgent);

@@ -59,12 +59,18 @@ public final class UrlParts {
 
     /** The decoded value of the first query parameter {@code name}, or null. */
     public static String queryParameter(String url, String name) {
-        if (url == null) {
-            return null;
-        }
-        int q = url.indexOf('?');
+        return queryParameters(url, name)[0];
+    }
+
+    /**
+     * The decoded values of the first query parameters with the given names (null where absent or
+     * empty), in one pass over the query.
+     */
+    public static String[] queryParameters(String url, String... names) {
+        String[] values = new String[names.length];
+        int q = url == null ? -1 : url.indexOf('?');
         if (q < 0) {
-            return null;
+            return values;
         }
         int end = url.indexOf('#', q);
         if (end < 0) {
@@ -77,14 +83,30 @@ public final class UrlParts {
                 amp = end;
             }
             int eq = url.indexOf('=', pos);
-            if (eq > 0 && eq < amp && url.regionMatches(pos, name, 0, name.length()) && eq - pos == name.length()) {
-                String value = decode(url.substring(eq + 1, amp));
-                return value.isEmpty() ? null : value;
+            if (eq > 0 && eq < amp) {
+                for (int k = 0; k < names.length; k++) {
+                    String name = names[k];
+                    if (values[k] == null && eq - pos == name.length() && url.regionMatches(pos, name, 0, name.length())) {
+                        String value = decode(url.substring(eq + 1, amp));
+                        // An empty first occurrence still counts as the first: later ones do not replace it.
+                        values[k] = value.isEmpty() ? EMPTY : value;
+                        break;
+                    }
+                }
             }
             pos = amp + 1;
         }
-        return null;
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] == EMPTY) {
+                values[k] = null;
+            }
+        }
+        return values;
     }
+
+    /** Marks a parameter that was present but empty, by identity. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String EMPTY = new String("");
 
     private static String decode(String s) {
         try {

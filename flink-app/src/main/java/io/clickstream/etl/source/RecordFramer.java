@@ -89,7 +89,7 @@ public final class RecordFramer {
                 }
             }
             while (readPos < readLen && out.size() == before) {
-                if (mode == Mode.NORMAL && depth > 0 && !escaped && copyPlainRun()) {
+                if (mode == Mode.NORMAL && depth > 0 && scanInsideObject()) {
                     continue;
                 }
                 byte b = readBuffer[readPos++];
@@ -105,32 +105,42 @@ public final class RecordFramer {
     }
 
     /**
-     * Inside an object, copies the run of bytes up to the next one that changes the framing state
-     * ({@code "} or {@code \\} in a string; quotes and brackets outside; a newline anywhere) in one
-     * go. Most of a record is such runs, and the byte-by-byte state machine is then only needed
-     * for the bytes that matter.
+     * Inside an object, scans ahead to the object's end, a newline, the record limit or the end of
+     * the read buffer, tracking strings and nesting in locals, and copies the scanned bytes at once.
+     * Records are nearly all object body, so the byte-by-byte {@link #accept} is left with the
+     * bytes between objects.
      *
-     * @return whether anything was copied
+     * @return whether anything was consumed
      */
-    private boolean copyPlainRun() {
+    private boolean scanInsideObject() {
         int limit = Math.min(readLen, readPos + (maxRecordBytes - lineLen));
         byte[] buf = readBuffer;
         int i = readPos;
-        if (inString) {
-            while (i < limit) {
-                byte b = buf[i];
-                if (b == '"' || b == '\\' || b == '\n') {
-                    break;
-                }
-                i++;
+        int nesting = depth;
+        boolean quoted = inString;
+        boolean afterBackslash = escaped;
+        boolean closed = false;
+        while (i < limit) {
+            byte b = buf[i];
+            if (b == '\n') {
+                break;
             }
-        } else {
-            while (i < limit) {
-                byte b = buf[i];
-                if (b == '"' || b == '{' || b == '}' || b == '[' || b == ']' || b == '\n') {
-                    break;
+            i++;
+            if (quoted) {
+                if (afterBackslash) {
+                    afterBackslash = false;
+                } else if (b == '\\') {
+                    afterBackslash = true;
+                } else if (b == '"') {
+                    quoted = false;
                 }
-                i++;
+            } else if (b == '"') {
+                quoted = true;
+            } else if (b == '{' || b == '[') {
+                nesting++;
+            } else if ((b == '}' || b == ']') && --nesting == 0) {
+                closed = true;
+                break;
             }
         }
         int run = i - readPos;
@@ -144,6 +154,13 @@ public final class RecordFramer {
         lineLen += run;
         lineTotal += run;
         readPos = i;
+        depth = nesting;
+        inString = quoted;
+        escaped = afterBackslash;
+        if (closed) {
+            addObject(objectStart, lineLen);
+            objectStart = -1;
+        }
         return true;
     }
 

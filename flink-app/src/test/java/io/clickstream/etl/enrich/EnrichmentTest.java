@@ -3,6 +3,8 @@ package io.clickstream.etl.enrich;
 import io.clickstream.etl.model.ClickEvent;
 
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -96,5 +98,17 @@ class EnrichmentTest {
         assertThat(UrlParts.path("https://a.b/with space/é?q")).isEqualTo("/with space/é");
         assertThat(UrlParts.host("not a url")).isNull();
         assertThat(UrlParts.queryParameter("https://a.b/?utm_sourcex=1&utm_source=%ZZ", "utm_source")).isEqualTo("%ZZ");
+    }
+
+    @Test
+    void queryParametersAreReadInOnePassWithFirstOccurrencesWinning() {
+        String url = "https://a.b/p?utm_medium=&utm_source=news%20letter&utm_medium=cpc&x=1&utm_source=second&utm_term#utm_content=frag";
+        assertThat(UrlParts.queryParameters(url, "utm_source", "utm_medium", "utm_term", "utm_content", "x"))
+                .containsExactly("news letter", null, null, null, "1");
+        assertThat(UrlParts.queryParameters(null, "a")).containsExactly((String) null);
+        assertThat(UrlParts.queryParameters("https://a.b/p", "a", "b")).containsExactly(null, null);
+        for (String name : List.of("utm_source", "utm_medium", "utm_term", "utm_content", "x")) {
+            assertThat(UrlParts.queryParameter(url, name)).isEqualTo(UrlParts.queryParameters(url, name)[0]);
+        }
     }
 }
