@@ -121,6 +121,7 @@ class EventParserTest {
         "\"app\":null,\"app\":{\"x\":1}                    | app",
         "\"app\":{\"x\":1,\"y\":{\"x\":2,\"x\":3}}            | x",
         "\"list\":[{\"k\":1,\"k\":2}]                      | k",
+        "\"a\":{\"x\":1},\"b\":[2],\"c\":{\"y\":1,\"y\":2}       | y",
     })
     void duplicateKeysMakeARecordMalformedAtAnyDepth(String more, String duplicate) {
         String record = json(fields(uuid(1), "page_view"));
