@@ -36,17 +36,32 @@ import java.util.stream.Stream;
  */
 public final class Benchmark {
 
-    /** One measurement: what runs, on how many cores. */
+    /**
+     * The JVM of every measured Java process, set up like a Flink TaskManager for throughput: a heap
+     * fixed at its size (Flink's start scripts set {@code -Xms} to {@code -Xmx}) and the throughput
+     * collector. MSF chooses its own JVM settings, so the job also runs once more with the JVM's
+     * defaults (G1, a heap that starts small and grows) for reference.
+     */
+    static final List<String> THROUGHPUT_JVM = List.of("-Xms4g", "-Xmx4g", "-XX:+UseParallelGC");
+    static final List<String> DEFAULT_JVM = List.of("-Xmx4g");
+
+    /** One measurement: what runs, on how many cores, in which JVM. */
     private static final class Task {
         final String label;
         final int cores;
+        final List<String> jvm;
         final String[] args;
         final List<Map<String, Double>> results = new ArrayList<>();
 
-        Task(String label, int cores, String... args) {
+        Task(String label, int cores, List<String> jvm, String... args) {
             this.label = label;
             this.cores = cores;
+            this.jvm = jvm;
             this.args = args;
+        }
+
+        String key() {
+            return args[0] + cores + (jvm == THROUGHPUT_JVM ? "" : "-default-jvm");
         }
 
         double median(String key) {
@@ -93,12 +108,13 @@ public final class Benchmark {
 
         String rawPath = raw.toAbsolutePath().toString();
         List<Task> tasks = List.of(
-                new Task("floor: gunzip + split lines", 1, "floor", rawPath),
-                new Task("gunzip + Jackson parse of every field", 1, "jackson", rawPath),
-                new Task("DuckDB COPY to Snappy Parquet by day, threads=1", 1, "duckdb", rawPath, "1"),
-                new Task("DuckDB COPY to Snappy Parquet by day, threads=2", 2, "duckdb", rawPath, "2"),
-                new Task("ETL job, parallelism 1", 1, "job", rawPath, "1"),
-                new Task("ETL job, parallelism 2", 2, "job", rawPath, "2"));
+                new Task("floor: gunzip + split lines", 1, THROUGHPUT_JVM, "floor", rawPath),
+                new Task("gunzip + Jackson parse of every field", 1, THROUGHPUT_JVM, "jackson", rawPath),
+                new Task("DuckDB COPY to Snappy Parquet by day, threads=1", 1, THROUGHPUT_JVM, "duckdb", rawPath, "1"),
+                new Task("DuckDB COPY to Snappy Parquet by day, threads=2", 2, THROUGHPUT_JVM, "duckdb", rawPath, "2"),
+                new Task("ETL job, parallelism 1", 1, THROUGHPUT_JVM, "job", rawPath, "1"),
+                new Task("ETL job, parallelism 2", 2, THROUGHPUT_JVM, "job", rawPath, "2"),
+                new Task("ETL job, parallelism 2, JVM defaults (G1, growing heap)", 2, DEFAULT_JVM, "job", rawPath, "2"));
         for (int run = 1; run <= runs; run++) {
             for (Task task : tasks) {
                 Path out = work.resolve("out");
@@ -165,11 +181,14 @@ public final class Benchmark {
         Files.createDirectories(raw);
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
-        Process job = new ProcessBuilder(java, "-Xmx4g", "-cp", cp, "io.clickstream.etl.LocalRunner",
+        List<String> jobCommand = new ArrayList<>(List.of(java));
+        jobCommand.addAll(THROUGHPUT_JVM);
+        jobCommand.addAll(List.of("-cp", cp, "io.clickstream.etl.LocalRunner",
                 "--input.path", raw.toAbsolutePath().toString(), "--output.lake.path", lake.toAbsolutePath().toString(),
                 "--output.dead-letter.path", dir.resolve("dead-letter").toAbsolutePath().toString(),
                 "--checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
-                "--input.monitor-interval", "5s", "--parallelism", "2", "--web-ui.enabled", "false")
+                "--input.monitor-interval", "5s", "--parallelism", "2", "--web-ui.enabled", "false"));
+        Process job = new ProcessBuilder(jobCommand)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile()).start();
         long started = System.nanoTime();
         Process generator = new ProcessBuilder(java, "-Xmx2g", "-cp", cp, "io.clickstream.generator.job.GeneratorJob",
@@ -223,7 +242,7 @@ public final class Benchmark {
         command.add("-c");
         command.add(task.cores == 1 ? "0" : "0-" + (task.cores - 1));
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx4g");
+        command.addAll(task.jvm);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BenchTask.class.getName());
@@ -255,7 +274,7 @@ public final class Benchmark {
         Map<String, Double> rate = new LinkedHashMap<>();
         for (Task task : tasks) {
             double wall = task.median("wall");
-            rate.put(task.args[0] + task.cores, events / wall);
+            rate.put(task.key(), events / wall);
             t.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %.1f | %.1f | %.0f | %.1f | %.0f |%n",
                     task.label, task.cores, wall, events / wall, rawBytes / 1e6 / wall, task.median("cpu"), task.median("rssMiB"),
                     task.median("outBytes") / 1e6, task.median("outFiles")));
@@ -264,6 +283,7 @@ public final class Benchmark {
         t.append(ratio("job / DuckDB at 1 core", rate.get("job1") / rate.get("duckdb1"), ">= 0.6"));
         t.append(ratio("job / DuckDB at 2 cores", rate.get("job2") / rate.get("duckdb2"), ">= 0.6"));
         t.append(ratio("job parallelism 2 / parallelism 1", rate.get("job2") / rate.get("job1"), ">= 1.7"));
+        t.append(ratio("job / DuckDB at 2 cores, job on JVM defaults", rate.get("job2-default-jvm") / rate.get("duckdb2"), ""));
         t.append(ratio("job / floor (gunzip + lines) at 1 core", rate.get("job1") / rate.get("floor1"), ""));
         t.append(ratio("job / Jackson parse at 1 core", rate.get("job1") / rate.get("jackson1"), ""));
         return t.toString();
