@@ -1,5 +1,7 @@
 package io.clickstream.etl.model;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One framed record as read from a raw object: the JSON bytes of a single object, or, when framing
  * already failed, the (possibly truncated) raw bytes with the failure. Shipped between the reader
@@ -11,7 +13,11 @@ public class RawRecord {
     public byte[] bytes;
     /** The key the stream is partitioned on: the record's {@code event_id} when it has one. */
     public String routingKey;
-    public String sourceFile;
+    /**
+     * The raw object's path as UTF-8, one array shared by all records of an object: between the
+     * reader and the parsers an array is copied in bulk, a String character by character.
+     */
+    public byte[] sourceFileUtf8;
     /** 1-based line in the decompressed object. */
     public long lineNumber;
     /** Set when the reader already knows the record is bad. */
@@ -26,10 +32,15 @@ public class RawRecord {
     }
 
     public static RawRecord record(byte[] bytes, String eventId, String sourceFile, long lineNumber) {
+        return record(bytes, eventId, sourceFile, utf8(sourceFile), lineNumber);
+    }
+
+    /** As {@link #record(byte[], String, String, long)}, with the path already encoded by {@link #utf8}. */
+    public static RawRecord record(byte[] bytes, String eventId, String sourceFile, byte[] sourceFileUtf8, long lineNumber) {
         RawRecord r = new RawRecord();
         r.bytes = bytes;
         r.routingKey = eventId != null ? eventId : positionKey(sourceFile, lineNumber);
-        r.sourceFile = sourceFile;
+        r.sourceFileUtf8 = sourceFileUtf8;
         r.lineNumber = lineNumber;
         return r;
     }
@@ -38,7 +49,7 @@ public class RawRecord {
         RawRecord r = new RawRecord();
         r.bytes = rawPrefix;
         r.routingKey = positionKey(sourceFile, lineNumber);
-        r.sourceFile = sourceFile;
+        r.sourceFileUtf8 = utf8(sourceFile);
         r.lineNumber = lineNumber;
         r.failure = type;
         r.failureMessage = message;
@@ -50,7 +61,7 @@ public class RawRecord {
         RawRecord r = new RawRecord();
         r.bytes = new byte[0];
         r.routingKey = sourceFile;
-        r.sourceFile = sourceFile;
+        r.sourceFileUtf8 = utf8(sourceFile);
         r.lineNumber = lines;
         r.objectEnd = true;
         return r;
@@ -59,6 +70,15 @@ public class RawRecord {
     /** Records without an id are spread by position; nothing keyed depends on them. */
     private static String positionKey(String sourceFile, long lineNumber) {
         return "~" + sourceFile + "#" + lineNumber;
+    }
+
+    public static byte[] utf8(String sourceFile) {
+        return sourceFile.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The raw object's path. */
+    public String sourceFile() {
+        return new String(sourceFileUtf8, StandardCharsets.UTF_8);
     }
 
     public boolean isTruncated() {

@@ -14,6 +14,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -33,6 +34,8 @@ public final class ParseEvent extends KeyedProcessFunction<String, RawRecord, Cl
     private transient Counter recordsIn;
     private transient Counter objectsRead;
     private transient Map<FailureType, Counter> deadLetters;
+    private transient byte[] lastSourceFileUtf8;
+    private transient String lastSourceFile;
 
     public ParseEvent(JobConfig config) {
         this.parser = new EventParser(config.maxFutureSkew, config.maxExtraFields);
@@ -79,7 +82,7 @@ public final class ParseEvent extends KeyedProcessFunction<String, RawRecord, Cl
             reject(ctx, raw, FailureType.SCHEMA_VIOLATION, "event_id", "ambiguous", "event_id could not be read unambiguously", now);
             return;
         }
-        event.sourceFile = raw.sourceFile;
+        event.sourceFile = sourceFile(raw);
         event.lineNumber = raw.lineNumber;
         event.ingestedAt = now;
         event.raw = raw.bytes;
@@ -89,7 +92,16 @@ public final class ParseEvent extends KeyedProcessFunction<String, RawRecord, Cl
     private void reject(Context ctx, RawRecord raw, FailureType type, String field, String rule, String message, long now) {
         deadLetters.get(type).inc();
         ctx.output(DEAD_LETTERS, DeadLetter.of(type, field, rule, message, raw.bytes,
-                Math.max(raw.originalSize, raw.bytes.length), raw.sourceFile, raw.lineNumber, now, jobVersion, maxRawBytes));
+                Math.max(raw.originalSize, raw.bytes.length), sourceFile(raw), raw.lineNumber, now, jobVersion, maxRawBytes));
+    }
+
+    /** Records arrive object by object, so the previous record's path is nearly always the right one. */
+    private String sourceFile(RawRecord raw) {
+        if (!Arrays.equals(raw.sourceFileUtf8, lastSourceFileUtf8)) {
+            lastSourceFileUtf8 = raw.sourceFileUtf8;
+            lastSourceFile = raw.sourceFile();
+        }
+        return lastSourceFile;
     }
 
     private static String firstLine(String message) {

@@ -33,6 +33,7 @@ public final class RecordFramer {
 
     private final InputStream in;
     private final String sourceFile;
+    private final byte[] sourceFileUtf8;
     private final int maxRecordBytes;
     private final int maxRawBytes;
     private final byte[] readBuffer = new byte[64 * 1024];
@@ -60,6 +61,7 @@ public final class RecordFramer {
     public RecordFramer(InputStream in, String sourceFile, int maxRecordBytes, int maxRawBytes) {
         this.in = in;
         this.sourceFile = sourceFile;
+        this.sourceFileUtf8 = RawRecord.utf8(sourceFile);
         this.maxRecordBytes = maxRecordBytes;
         this.maxRawBytes = maxRawBytes;
     }
@@ -340,7 +342,7 @@ public final class RecordFramer {
     private void emit(int count, String[] ids, List<RawRecord> out) {
         for (int i = 0; i < count; i++) {
             byte[] json = Arrays.copyOfRange(line, objects[2 * i], objects[2 * i + 1]);
-            out.add(RawRecord.record(json, ids[i], sourceFile, lineNumber));
+            out.add(RawRecord.record(json, ids[i], sourceFile, sourceFileUtf8, lineNumber));
         }
     }
 

@@ -7,12 +7,17 @@ import io.clickstream.etl.model.DeadLetter;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.model.RawRecord;
 
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -63,6 +68,33 @@ class ParseEventTest {
             assertThat(oversized.rawBytes).isEqualTo(5_000_000);
             assertThat(oversized.message).isEqualTo("too big");
         }
+    }
+
+    @Test
+    void everyRecordKeepsItsOwnObjectsPathAfterTheTrip() throws Exception {
+        String first = "s3://raw/2026/01/05/23/clickstream-1-a.gz";
+        String second = "s3://raw/2026/01/05/23/clickstream-1-b-\u00e9t\u00e9.gz";
+        try (KeyedOneInputStreamOperatorTestHarness<String, RawRecord, ClickEvent> harness = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new ParseEvent(JobConfigTestSupport.config()), r -> r.routingKey, Types.STRING)) {
+            harness.setProcessingTime(NOW);
+            // Serialized and read back as between reader and parsers: each record gets its own array.
+            for (RawRecord r : List.of(
+                    RawRecord.record(pageView(uuid(1)).getBytes(StandardCharsets.UTF_8), uuid(1), first, 1),
+                    RawRecord.record(pageView(uuid(2)).getBytes(StandardCharsets.UTF_8), uuid(2), first, 2),
+                    RawRecord.record(pageView(uuid(3)).getBytes(StandardCharsets.UTF_8), uuid(3), second, 1),
+                    RawRecord.record("{".getBytes(StandardCharsets.UTF_8), uuid(4), second, 2),
+                    RawRecord.record(pageView(uuid(5)).getBytes(StandardCharsets.UTF_8), uuid(5), first, 3))) {
+                harness.processElement(copy(r), 0);
+            }
+            assertThat(harness.extractOutputValues()).extracting(e -> e.sourceFile).containsExactly(first, first, second, first);
+            assertThat(harness.getSideOutput(ParseEvent.DEAD_LETTERS)).singleElement()
+                    .satisfies(d -> assertThat(d.getValue().sourceFile).isEqualTo(second));
+        }
+    }
+
+    private static RawRecord copy(RawRecord r) throws IOException {
+        TypeSerializer<RawRecord> serializer = TypeInformation.of(RawRecord.class).createSerializer(new ExecutionConfig().getSerializerConfig());
+        return InstantiationUtil.deserializeFromByteArray(serializer, InstantiationUtil.serializeToByteArray(serializer, r));
     }
 
     private static RawRecord raw(String json, String key, long line) {
