@@ -6,6 +6,7 @@ import io.clickstream.etl.enrich.EnrichEvent;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.RawRecord;
 import io.clickstream.etl.parse.ParseEvent;
 import io.clickstream.etl.pii.PiiScrubber;
@@ -67,21 +68,23 @@ public final class ClickstreamEtlJob {
                 .uid("raw-objects-source")
                 .setParallelism(1);
 
-        KeySelector<RawRecord, String> routingKey = r -> r.routingKey;
-        KeyedStream<RawRecord, String> byId = env.getParallelism() == 1
+        TypeInformation<EventKey> keyType = TypeInformation.of(EventKey.class);
+        KeySelector<RawRecord, EventKey> routingKey = r -> r.key;
+        KeyedStream<RawRecord, EventKey> byId = env.getParallelism() == 1
                 // One reader and one parser: the parser's only subtask owns every key group already,
                 // so skip the shuffle and let Flink chain them into one thread without serialization.
-                ? DataStreamUtils.reinterpretAsKeyedStream(raw, routingKey, Types.STRING)
-                : raw.keyBy(routingKey, Types.STRING);
+                ? DataStreamUtils.reinterpretAsKeyedStream(raw, routingKey, keyType)
+                : raw.keyBy(routingKey, keyType);
 
         SingleOutputStreamOperator<ClickEvent> parsed = byId
                 .process(new ParseEvent(config))
                 .uid("parse-validate").name("Parse and validate");
 
         SingleOutputStreamOperator<ClickEvent> unique = DataStreamUtils
-                .reinterpretAsKeyedStream(parsed, e -> e.eventId, Types.STRING)
+                .reinterpretAsKeyedStream(parsed, e -> e.key, keyType)
                 .process(new DeduplicateEvents(config.dedupTtl, config.jobVersion, config.deadLetterMaxRawBytes))
-                .uid("deduplicate").name("Drop duplicates");
+                // "-v2": keyed by EventKey since 2026-11; state keyed by the id's text cannot be restored.
+                .uid("deduplicate-v2").name("Drop duplicates");
 
         SingleOutputStreamOperator<ClickEvent> lakeReady = unique
                 .process(new ScrubPersonalData(new PiiScrubber(config))).uid("scrub-pii").name("Remove personal data")

@@ -94,6 +94,7 @@ public final class LocalRunner {
             String from = config.resumeFrom.equals("latest") ? latestCheckpoint(checkpoints) : config.resumeFrom;
             System.out.println("Resuming from " + from);
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, config.allowNonRestoredState);
         }
         if (config.s3Endpoint != null) {
             conf.setString("s3.endpoint", config.s3Endpoint);

@@ -60,6 +60,7 @@ public final class JobConfig implements Serializable {
         d.put("checkpoint.interval", "60s");
         d.put("checkpoint.dir", null);
         d.put("resume.from", null);
+        d.put("resume.allow-non-restored-state", "false");
         d.put("web-ui.port", "8081");
         d.put("web-ui.enabled", "true");
         d.put("s3.endpoint", null);
@@ -94,6 +95,7 @@ public final class JobConfig implements Serializable {
     public final String checkpointDir;
     /** Local runs: {@code latest} (newest retained checkpoint in {@link #checkpointDir}) or a savepoint/checkpoint path. */
     public final String resumeFrom;
+    public final boolean allowNonRestoredState;
     public final int webUiPort;
     public final boolean webUiEnabled;
     public final String s3Endpoint;
@@ -125,6 +127,7 @@ public final class JobConfig implements Serializable {
         checkpointInterval = p.get("checkpoint.interval", JobConfig::positiveDuration, "a positive duration such as 60s");
         checkpointDir = p.optional("checkpoint.dir", JobConfig::path, "a folder or URI", null);
         resumeFrom = p.optional("resume.from", JobConfig::path, "latest, or the path of a savepoint or retained checkpoint", null);
+        allowNonRestoredState = p.get("resume.allow-non-restored-state", JobConfig::bool, "true or false");
         webUiPort = p.get("web-ui.port", v -> intIn(v, 0, 65535), "a port from 0 to 65535");
         webUiEnabled = p.get("web-ui.enabled", JobConfig::bool, "true or false");
         s3Endpoint = p.optional("s3.endpoint", JobConfig::httpUrl, "an http:// or https:// URL", null);

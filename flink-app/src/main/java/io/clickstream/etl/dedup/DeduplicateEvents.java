@@ -3,6 +3,7 @@ package io.clickstream.etl.dedup;
 import io.clickstream.etl.metrics.PipelineMetrics;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.parse.ParseEvent;
 
@@ -23,7 +24,7 @@ import java.time.Duration;
  * copy goes to the dead letters as an id conflict. State per id is one 64-bit content hash, with
  * no personal data.
  */
-public final class DeduplicateEvents extends KeyedProcessFunction<String, ClickEvent, ClickEvent> {
+public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, ClickEvent, ClickEvent> {
     private static final long serialVersionUID = 1L;
 
     private final Duration ttl;

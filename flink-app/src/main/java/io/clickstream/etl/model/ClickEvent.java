@@ -20,6 +20,8 @@ import java.util.Map;
 public class ClickEvent {
     // From the producer.
     public String eventId;
+    /** {@link #eventId} as the key it is deduplicated by. */
+    public EventKey key;
     public String eventType;
     public long eventTimestamp;
     public String userId;

@@ -12,7 +12,7 @@ public class RawRecord {
     /** The record's bytes; for a failure, the raw text kept for the dead letter. */
     public byte[] bytes;
     /** The key the stream is partitioned on: the record's {@code event_id} when it has one. */
-    public String routingKey;
+    public EventKey key;
     /**
      * The raw object's path as UTF-8, one array shared by all records of an object: between the
      * reader and the parsers an array is copied in bulk, a String character by character.
@@ -32,14 +32,17 @@ public class RawRecord {
     }
 
     public static RawRecord record(byte[] bytes, String eventId, String sourceFile, long lineNumber) {
-        return record(bytes, eventId, sourceFile, utf8(sourceFile), lineNumber);
+        return record(bytes, eventId == null ? null : EventKey.of(eventId), sourceFile, utf8(sourceFile), lineNumber);
     }
 
-    /** As {@link #record(byte[], String, String, long)}, with the path already encoded by {@link #utf8}. */
-    public static RawRecord record(byte[] bytes, String eventId, String sourceFile, byte[] sourceFileUtf8, long lineNumber) {
+    /**
+     * As {@link #record(byte[], String, String, long)}, with the id's key, or null when there is no
+     * id, and the path already encoded by {@link #utf8}.
+     */
+    public static RawRecord record(byte[] bytes, EventKey key, String sourceFile, byte[] sourceFileUtf8, long lineNumber) {
         RawRecord r = new RawRecord();
         r.bytes = bytes;
-        r.routingKey = eventId != null ? eventId : positionKey(sourceFile, lineNumber);
+        r.key = key != null ? key : positionKey(sourceFile, lineNumber);
         r.sourceFileUtf8 = sourceFileUtf8;
         r.lineNumber = lineNumber;
         return r;
@@ -48,7 +51,7 @@ public class RawRecord {
     public static RawRecord failure(FailureType type, String message, byte[] rawPrefix, long originalSize, String sourceFile, long lineNumber) {
         RawRecord r = new RawRecord();
         r.bytes = rawPrefix;
-        r.routingKey = positionKey(sourceFile, lineNumber);
+        r.key = positionKey(sourceFile, lineNumber);
         r.sourceFileUtf8 = utf8(sourceFile);
         r.lineNumber = lineNumber;
         r.failure = type;
@@ -60,7 +63,7 @@ public class RawRecord {
     public static RawRecord endOfObject(String sourceFile, long lines) {
         RawRecord r = new RawRecord();
         r.bytes = new byte[0];
-        r.routingKey = sourceFile;
+        r.key = EventKey.of(sourceFile);
         r.sourceFileUtf8 = utf8(sourceFile);
         r.lineNumber = lines;
         r.objectEnd = true;
@@ -68,8 +71,8 @@ public class RawRecord {
     }
 
     /** Records without an id are spread by position; nothing keyed depends on them. */
-    private static String positionKey(String sourceFile, long lineNumber) {
-        return "~" + sourceFile + "#" + lineNumber;
+    private static EventKey positionKey(String sourceFile, long lineNumber) {
+        return EventKey.of("~" + sourceFile + "#" + lineNumber);
     }
 
     public static byte[] utf8(String sourceFile) {

@@ -4,6 +4,7 @@ import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.PipelineMetrics;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.model.RawRecord;
 
@@ -22,7 +23,7 @@ import java.util.Map;
  * Parses and validates raw records, keyed by their {@code event_id}. Valid events go on; records
  * that the reader already failed, malformed JSON and schema violations go to {@link #DEAD_LETTERS}.
  */
-public final class ParseEvent extends KeyedProcessFunction<String, RawRecord, ClickEvent> {
+public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, ClickEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") { };
@@ -77,7 +78,8 @@ public final class ParseEvent extends KeyedProcessFunction<String, RawRecord, Cl
             reject(ctx, raw, FailureType.MALFORMED_JSON, null, null, "invalid JSON: " + firstLine(e.getMessage()), now);
             return;
         }
-        if (!event.eventId.equals(ctx.getCurrentKey())) {
+        event.key = EventKey.of(event.eventId);
+        if (!event.key.equals(ctx.getCurrentKey())) {
             // The reader keyed the record by a different id than the parser found; dedup would be wrong.
             reject(ctx, raw, FailureType.SCHEMA_VIOLATION, "event_id", "ambiguous", "event_id could not be read unambiguously", now);
             return;

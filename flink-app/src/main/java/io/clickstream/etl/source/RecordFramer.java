@@ -1,5 +1,6 @@
 package io.clickstream.etl.source;
 
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.model.RawRecord;
 
@@ -317,32 +318,33 @@ public final class RecordFramer {
      */
     private String releaseObjects(int count, List<RawRecord> out, boolean atomic) {
         if (count == 1 && atomic) {
-            String id = quickEventId(objects[0], objects[1]);
-            if (id != null) {
-                emit(1, new String[] {id}, out);
+            EventKey key = quickEventKey(objects[0], objects[1]);
+            if (key != null) {
+                emit(1, new EventKey[] {key}, out);
                 return null;
             }
         }
-        String[] ids = new String[count];
+        EventKey[] keys = new EventKey[count];
         for (int i = 0; i < count; i++) {
             try {
-                ids[i] = validate(objects[2 * i], objects[2 * i + 1]);
+                String id = validate(objects[2 * i], objects[2 * i + 1]);
+                keys[i] = id == null ? null : EventKey.of(id);
             } catch (IOException e) {
                 if (!atomic) {
-                    emit(i, ids, out);
+                    emit(i, keys, out);
                     cut(objects[2 * i]);
                 }
                 return "invalid JSON: " + oneLine(e);
             }
         }
-        emit(count, ids, out);
+        emit(count, keys, out);
         return null;
     }
 
-    private void emit(int count, String[] ids, List<RawRecord> out) {
+    private void emit(int count, EventKey[] keys, List<RawRecord> out) {
         for (int i = 0; i < count; i++) {
             byte[] json = Arrays.copyOfRange(line, objects[2 * i], objects[2 * i + 1]);
-            out.add(RawRecord.record(json, ids[i], sourceFile, sourceFileUtf8, lineNumber));
+            out.add(RawRecord.record(json, keys[i], sourceFile, sourceFileUtf8, lineNumber));
         }
     }
 
@@ -356,10 +358,10 @@ public final class RecordFramer {
     private static final byte[] EVENT_ID_KEY = "\"event_id\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
-     * The value of the first top-level {@code "event_id"} when it is a plain string (no escapes),
-     * or null when that is not certain, in which case the caller falls back to a full parse.
+     * The key of the first top-level {@code "event_id"} when it is a plain string (no escapes), or
+     * null when that is not certain, in which case the caller falls back to a full parse.
      */
-    private String quickEventId(int start, int end) {
+    private EventKey quickEventKey(int start, int end) {
         int depth = 0;
         boolean quoted = false;
         for (int i = start; i < end; i++) {
@@ -378,7 +380,7 @@ public final class RecordFramer {
                 depth--;
             } else if (b == '"') {
                 if (depth == 1 && matches(i, end, EVENT_ID_KEY)) {
-                    return plainStringValue(i + EVENT_ID_KEY.length, end);
+                    return plainStringKey(i + EVENT_ID_KEY.length, end);
                 }
                 quoted = true;
             }
@@ -399,7 +401,7 @@ public final class RecordFramer {
     }
 
     /** Reads {@code : "value"} after a key; null unless it is a plain ASCII string without escapes. */
-    private String plainStringValue(int i, int end) {
+    private EventKey plainStringKey(int i, int end) {
         while (i < end && (line[i] == ' ' || line[i] == '\t')) {
             i++;
         }
@@ -420,7 +422,7 @@ public final class RecordFramer {
             }
             i++;
         }
-        return i < end ? new String(line, from, i - from, java.nio.charset.StandardCharsets.ISO_8859_1) : null;
+        return i < end ? EventKey.of(line, from, i) : null;
     }
 
     /** Checks the syntax of one object and returns its top-level {@code event_id}, if any. */

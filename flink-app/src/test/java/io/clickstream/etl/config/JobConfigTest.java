@@ -35,6 +35,7 @@ class JobConfigTest {
         assertThat(c.partPrefix).isEqualTo("part");
         assertThat(c.pseudonymKey()).isNull();
         assertThat(c.jobVersion).isNotBlank();
+        assertThat(c.allowNonRestoredState).isFalse();
     }
 
     @Test
@@ -48,15 +49,16 @@ class JobConfigTest {
         m.put("pii.pseudonym-key", "short-secret");
         m.put("pii.pseudonym-fields", "email,shoe_size");
         m.put("web-ui.port", "70000");
+        m.put("resume.allow-non-restored-state", "yes");
         m.put("typo.key", "1");
         assertThatThrownBy(() -> JobConfig.fromMap(m))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems()).hasSize(9);
+                    assertThat(e.problems()).hasSize(10);
                     assertThat(e.getMessage())
                             .contains("input.path: required", "input.mode='sometimes'", "dedup.ttl='forever'",
                                     "input.max-record-bytes='12'", "output.part-prefix='_hidden'",
                                     "pii.pseudonym-key=<redacted>", "pii.pseudonym-fields='email,shoe_size'",
-                                    "web-ui.port='70000'", "typo.key: unknown key")
+                                    "web-ui.port='70000'", "resume.allow-non-restored-state='yes'", "typo.key: unknown key")
                             .doesNotContain("short-secret");
                 });
     }

@@ -2,10 +2,11 @@ package io.clickstream.etl.dedup;
 
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.parse.ParseEvent;
 
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -24,7 +25,7 @@ class DeduplicateEventsTest {
 
     @Test
     void dropsRetriesAndDeadLettersConflicts() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness = harness()) {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness = harness()) {
             harness.processElement(event(uuid(1), 11L, "first"), 0);
             harness.processElement(event(uuid(1), 11L, "retry"), 0);
             harness.processElement(event(uuid(2), 22L, "other"), 0);
@@ -45,12 +46,12 @@ class DeduplicateEventsTest {
     @Test
     void rememberedIdsSurviveARestoreAndExpireAfterTheTtl() throws Exception {
         OperatorSubtaskState snapshot;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness = harness()) {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness = harness()) {
             harness.setStateTtlProcessingTime(0);
             harness.processElement(event(uuid(1), 11L, "first"), 0);
             snapshot = harness.snapshot(1, 1);
         }
-        try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> restored = harness(snapshot)) {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> restored = harness(snapshot)) {
             restored.setStateTtlProcessingTime(Duration.ofHours(23).toMillis());
             restored.processElement(event(uuid(1), 11L, "retry within ttl"), 0);
             assertThat(restored.extractOutputValues()).isEmpty();
@@ -60,17 +61,17 @@ class DeduplicateEventsTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness() throws Exception {
         return harness(null);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> harness(OperatorSubtaskState state) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness(OperatorSubtaskState state) throws Exception {
         DeduplicateEvents fn = new DeduplicateEvents(Duration.ofHours(24), "test-1", 1024);
         if (state == null) {
-            return ProcessFunctionTestHarnesses.forKeyedProcessFunction(fn, e -> e.eventId, Types.STRING);
+            return ProcessFunctionTestHarnesses.forKeyedProcessFunction(fn, e -> e.key, TypeInformation.of(EventKey.class));
         }
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(fn), e -> e.eventId, Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(fn), e -> e.key, TypeInformation.of(EventKey.class));
         h.setup();
         h.initializeState(state);
         h.open();
@@ -80,6 +81,7 @@ class DeduplicateEventsTest {
     private static ClickEvent event(String id, long hash, String source) {
         ClickEvent e = new ClickEvent();
         e.eventId = id;
+        e.key = EventKey.of(id);
         e.contentHash = hash;
         e.sourceFile = source;
         e.raw = ("{\"raw\":\"" + source + "\"}").getBytes(StandardCharsets.UTF_8);

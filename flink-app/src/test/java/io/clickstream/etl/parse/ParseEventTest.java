@@ -4,12 +4,12 @@ import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.config.JobConfigTestSupport;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.model.RawRecord;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -34,8 +34,8 @@ class ParseEventTest {
     @Test
     void validRecordsBecomeEventsAndBadOnesDeadLetters() throws Exception {
         JobConfig config = JobConfigTestSupport.config();
-        try (KeyedOneInputStreamOperatorTestHarness<String, RawRecord, ClickEvent> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ParseEvent(config), r -> r.routingKey, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, RawRecord, ClickEvent> harness =
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ParseEvent(config), r -> r.key, TypeInformation.of(EventKey.class))) {
             harness.setProcessingTime(NOW);
             harness.processElement(raw(pageView(uuid(1)), uuid(1), 3), 0);
             harness.processElement(raw("{\"event_id\":\"" + uuid(2) + "\",\"event_type\":\"hover\",\"timestamp\":1767600000000}", uuid(2), 4), 0);
@@ -74,8 +74,8 @@ class ParseEventTest {
     void everyRecordKeepsItsOwnObjectsPathAfterTheTrip() throws Exception {
         String first = "s3://raw/2026/01/05/23/clickstream-1-a.gz";
         String second = "s3://raw/2026/01/05/23/clickstream-1-b-\u00e9t\u00e9.gz";
-        try (KeyedOneInputStreamOperatorTestHarness<String, RawRecord, ClickEvent> harness = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new ParseEvent(JobConfigTestSupport.config()), r -> r.routingKey, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, RawRecord, ClickEvent> harness = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new ParseEvent(JobConfigTestSupport.config()), r -> r.key, TypeInformation.of(EventKey.class))) {
             harness.setProcessingTime(NOW);
             // Serialized and read back as between reader and parsers: each record gets its own array.
             for (RawRecord r : List.of(

@@ -103,7 +103,7 @@ class FirehoseObjectFormatTest {
         reader.close();
         RecordAndPosition<RawRecord> checkpointAt = positions.get(1234);
         List<RawRecord> restored = read(split(path, new CheckpointedPosition(checkpointAt.getOffset(), checkpointAt.getRecordSkipCount())));
-        assertThat(restored.get(0).routingKey).isEqualTo(uuid(1235));
+        assertThat(restored.get(0).key.toString()).isEqualTo(uuid(1235));
         assertThat(restored).hasSize(positions.size() - 1235);
     }
 
@@ -159,7 +159,7 @@ class FirehoseObjectFormatTest {
         List<String> ids = new ArrayList<>();
         for (RawRecord r : records) {
             if (!r.objectEnd && r.failure == null) {
-                ids.add(r.routingKey);
+                ids.add(r.key.toString());
             }
         }
         return ids;

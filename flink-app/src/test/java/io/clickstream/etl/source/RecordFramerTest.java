@@ -1,5 +1,6 @@
 package io.clickstream.etl.source;
 
+import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.model.RawRecord;
 
@@ -24,7 +25,7 @@ class RecordFramerTest {
     @Test
     void newlineDelimitedRecordsKeepTheirLineNumbersAndIds() throws IOException {
         List<RawRecord> out = frame(pageView(uuid(1)) + "\n" + pageView(uuid(2)) + "\n\n" + pageView(uuid(3)) + "\n");
-        assertThat(out).extracting(r -> r.routingKey).containsExactly(uuid(1), uuid(2), uuid(3));
+        assertThat(out).extracting(r -> r.key.toString()).containsExactly(uuid(1), uuid(2), uuid(3));
         assertThat(out).extracting(r -> r.lineNumber).containsExactly(1L, 2L, 4L);
         assertThat(out).allMatch(r -> r.failure == null);
         assertThat(text(out.get(0))).isEqualTo(pageView(uuid(1)));
@@ -33,7 +34,7 @@ class RecordFramerTest {
     @Test
     void backToBackAndMixedRecordsAreSplit() throws IOException {
         List<RawRecord> out = frame(pageView(uuid(1)) + pageView(uuid(2)) + "  " + pageView(uuid(3)) + "\n" + pageView(uuid(4)));
-        assertThat(out).extracting(r -> r.routingKey).containsExactly(uuid(1), uuid(2), uuid(3), uuid(4));
+        assertThat(out).extracting(r -> r.key.toString()).containsExactly(uuid(1), uuid(2), uuid(3), uuid(4));
         assertThat(out).extracting(r -> r.lineNumber).containsExactly(1L, 1L, 1L, 2L);
         assertThat(text(out.get(1))).isEqualTo(pageView(uuid(2)));
     }
@@ -42,7 +43,7 @@ class RecordFramerTest {
     void braceInsideStringsAndEscapedQuotesDoNotConfuseFraming() throws IOException {
         String tricky = "{\"event_id\":\"" + uuid(1) + "\",\"q\":\"a } { \\\" [ ] \\\\\"}";
         List<RawRecord> out = frame(tricky + tricky.replace(uuid(1), uuid(2)));
-        assertThat(out).extracting(r -> r.routingKey).containsExactly(uuid(1), uuid(2));
+        assertThat(out).extracting(r -> r.key.toString()).containsExactly(uuid(1), uuid(2));
         assertThat(text(out.get(0))).isEqualTo(tricky);
     }
 
@@ -51,7 +52,8 @@ class RecordFramerTest {
         List<RawRecord> out = frame("{\"x\":{\"event_id\":\"nested\"},\"s\":\"\\\"event_id\\\":\",\"event_id\" : \"top\"}\n"
                 + "{\"event_id\":\"with \\\" escape\"}\n"
                 + "{\"event_id\":42}\n");
-        assertThat(out).extracting(r -> r.routingKey).containsExactly("top", "with \" escape", "~s3://raw/obj.gz#3");
+        assertThat(out).extracting(r -> r.key)
+                .containsExactly(EventKey.of("top"), EventKey.of("with \" escape"), EventKey.of("~s3://raw/obj.gz#3"));
     }
 
     @Test
@@ -61,7 +63,7 @@ class RecordFramerTest {
         List<RawRecord> out = frame(broken + "\n" + broken + pageView(uuid(2)) + "\n");
         assertThat(out).hasSize(2);
         assertThat(out.get(0).failure).isNull();
-        assertThat(out.get(0).routingKey).isEqualTo(uuid(1));
+        assertThat(out.get(0).key.toString()).isEqualTo(uuid(1));
         assertThat(text(out.get(0))).isEqualTo(broken);
         assertThat(out.get(1).failure).as("shared with another object, the line is judged here").isEqualTo(FailureType.MALFORMED_JSON);
     }
@@ -74,7 +76,7 @@ class RecordFramerTest {
         assertThat(out.get(0).failure).isEqualTo(FailureType.MALFORMED_JSON);
         assertThat(out.get(0).failureMessage).contains("unexpected 't'");
         assertThat(text(out.get(0))).isEqualTo(line);
-        assertThat(out.get(1).routingKey).isEqualTo(uuid(3));
+        assertThat(out.get(1).key.toString()).isEqualTo(uuid(3));
     }
 
     @Test
@@ -104,7 +106,7 @@ class RecordFramerTest {
         String body = pageView(uuid(1)) + "\r\n" + pageView(uuid(2)) + "\r\n";
         byte[] bytes = concat(bom, body.getBytes(StandardCharsets.UTF_8));
         List<RawRecord> out = frame(new ByteArrayInputStream(bytes), MAX);
-        assertThat(out).extracting(r -> r.routingKey).containsExactly(uuid(1), uuid(2));
+        assertThat(out).extracting(r -> r.key.toString()).containsExactly(uuid(1), uuid(2));
         assertThat(text(out.get(1))).isEqualTo(pageView(uuid(2)));
     }
 
@@ -114,7 +116,7 @@ class RecordFramerTest {
         List<RawRecord> out = frame(deep + "\n" + pageView(uuid(1)), 1 << 20);
         assertThat(out.get(0).failure).isEqualTo(FailureType.MALFORMED_JSON);
         assertThat(out.get(0).failureMessage).containsIgnoringCase("nesting");
-        assertThat(out.get(1).routingKey).isEqualTo(uuid(1));
+        assertThat(out.get(1).key.toString()).isEqualTo(uuid(1));
     }
 
     @Test
@@ -141,10 +143,10 @@ class RecordFramerTest {
         String big = "{\"event_id\":\"" + uuid(9) + "\",\"blob\":\"" + "b".repeat(2 * MAX) + "\"}";
         List<RawRecord> out = frame(pageView(uuid(1)) + "\n" + big + "\n" + pageView(uuid(2)) + "\n");
         assertThat(out).hasSize(3);
-        assertThat(out.get(0).routingKey).isEqualTo(uuid(1));
+        assertThat(out.get(0).key.toString()).isEqualTo(uuid(1));
         assertThat(out.get(1).failure).isEqualTo(FailureType.OVERSIZED_RECORD);
         assertThat(out.get(1).lineNumber).isEqualTo(2);
-        assertThat(out.get(2).routingKey).isEqualTo(uuid(2));
+        assertThat(out.get(2).key.toString()).isEqualTo(uuid(2));
     }
 
     @Test
@@ -157,7 +159,7 @@ class RecordFramerTest {
         List<RawRecord> out = frame(line + " garbage after many records");
         assertThat(out).hasSize(2001);
         assertThat(out.subList(0, 2000)).allMatch(r -> r.failure == null);
-        assertThat(out.get(1999).routingKey).isEqualTo(uuid(1999));
+        assertThat(out.get(1999).key.toString()).isEqualTo(uuid(1999));
         assertThat(out.get(2000).failure).isEqualTo(FailureType.MALFORMED_JSON);
         assertThat(text(out.get(2000))).doesNotContain(uuid(0));
     }
@@ -209,7 +211,7 @@ class RecordFramerTest {
     private static List<String> describe(List<RawRecord> records) {
         List<String> out = new ArrayList<>();
         for (RawRecord r : records) {
-            out.add(r.lineNumber + "|" + r.routingKey + "|" + r.failure + "|" + r.failureMessage + "|" + r.originalSize + "|" + text(r));
+            out.add(r.lineNumber + "|" + r.key + "|" + r.failure + "|" + r.failureMessage + "|" + r.originalSize + "|" + text(r));
         }
         return out;
     }
