@@ -2,6 +2,7 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.ConfigException;
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.enrich.UserAgentClassifier;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
@@ -77,6 +78,9 @@ public final class LocalRunner {
 
     /** Runs until a bounded input is done (or forever when continuous) and returns the accounting. */
     public static Accounting run(JobConfig config) throws Exception {
+        // Starting the embedded cluster keeps one thread busy for a second or two; compile the
+        // user-agent patterns meanwhile on another.
+        UserAgentClassifier.preload();
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, config.webUiPort);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");

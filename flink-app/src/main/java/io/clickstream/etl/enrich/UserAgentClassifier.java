@@ -31,8 +31,28 @@ public final class UserAgentClassifier {
         }
     }
 
-    private final Parser parser = new Parser();
+    /**
+     * Compiling the project's regexes takes most of a second, so one parser serves every subtask in
+     * the JVM; parsing is thread-safe (patterns are immutable, each call makes its own matchers).
+     */
+    private static final class SharedParser {
+        static final Parser INSTANCE = new Parser();
+    }
+
+    private final Parser parser = SharedParser.INSTANCE;
     private final Map<String, Agent> cache;
+
+    /**
+     * Compiles the regexes on a background thread, for a caller that has other start-up work to do
+     * meanwhile (the local runner starting its embedded cluster); the first classifier waits for it.
+     */
+    public static void preload() {
+        Thread loader = new Thread(() -> {
+            java.util.Objects.requireNonNull(SharedParser.INSTANCE);
+        }, "user-agent-patterns");
+        loader.setDaemon(true);
+        loader.start();
+    }
 
     public UserAgentClassifier(int cacheSize) {
         this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
