@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.io.SerializedString;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.io.Serializable;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.DateTimeException;
 import java.util.HashMap;
@@ -62,8 +64,8 @@ public final class EventParser implements Serializable {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "event_id": seen = once(seen, 0, p, name); e.eventId = text(p, t, name); break;
-                    case "event_type": seen = once(seen, 1, p, name); e.eventType = text(p, t, name); break;
+                    case "event_id": seen = once(seen, 0, p, name); e.eventId = text(p, t, name, json); break;
+                    case "event_type": seen = once(seen, 1, p, name); e.eventType = text(p, t, name, json); break;
                     case "timestamp":
                         seen = once(seen, 22, p, name);
                         if (t != JsonToken.VALUE_NULL) {
@@ -71,26 +73,26 @@ public final class EventParser implements Serializable {
                             hasTimestamp = true;
                         }
                         break;
-                    case "user_id": seen = once(seen, 2, p, name); e.userId = text(p, t, name); break;
-                    case "session_id": seen = once(seen, 3, p, name); e.sessionId = text(p, t, name); break;
-                    case "page_url": seen = once(seen, 4, p, name); e.pageUrl = text(p, t, name); break;
-                    case "referrer": seen = once(seen, 5, p, name); e.referrer = text(p, t, name); break;
-                    case "product_id": seen = once(seen, 6, p, name); e.productId = text(p, t, name); break;
-                    case "product_name": seen = once(seen, 7, p, name); e.productName = text(p, t, name); break;
-                    case "product_category": seen = once(seen, 8, p, name); e.productCategory = text(p, t, name); break;
+                    case "user_id": seen = once(seen, 2, p, name); e.userId = text(p, t, name, json); break;
+                    case "session_id": seen = once(seen, 3, p, name); e.sessionId = text(p, t, name, json); break;
+                    case "page_url": seen = once(seen, 4, p, name); e.pageUrl = text(p, t, name, json); break;
+                    case "referrer": seen = once(seen, 5, p, name); e.referrer = text(p, t, name, json); break;
+                    case "product_id": seen = once(seen, 6, p, name); e.productId = text(p, t, name, json); break;
+                    case "product_name": seen = once(seen, 7, p, name); e.productName = text(p, t, name, json); break;
+                    case "product_category": seen = once(seen, 8, p, name); e.productCategory = text(p, t, name, json); break;
                     case "product_price": seen = once(seen, 9, p, name); e.productPriceCents = price(p, t); break;
                     case "quantity": seen = once(seen, 10, p, name); e.quantity = integer(p, t, name, 1); break;
-                    case "search_query": seen = once(seen, 11, p, name); e.searchQuery = text(p, t, name); break;
+                    case "search_query": seen = once(seen, 11, p, name); e.searchQuery = text(p, t, name, json); break;
                     case "search_results_count": seen = once(seen, 12, p, name); e.searchResultsCount = integer(p, t, name, 0); break;
-                    case "device_type": seen = once(seen, 13, p, name); e.deviceType = lower(text(p, t, name)); break;
-                    case "browser": seen = once(seen, 14, p, name); e.browser = text(p, t, name); break;
-                    case "browser_version": seen = once(seen, 15, p, name); e.browserVersion = text(p, t, name); break;
-                    case "os": seen = once(seen, 16, p, name); e.os = text(p, t, name); break;
-                    case "user_agent": seen = once(seen, 17, p, name); e.userAgent = text(p, t, name); break;
-                    case "ip_address": seen = once(seen, 18, p, name); e.ipAddress = text(p, t, name); break;
-                    case "email": seen = once(seen, 19, p, name); e.email = text(p, t, name); break;
-                    case "country": seen = once(seen, 20, p, name); e.country = text(p, t, name); break;
-                    case "city": seen = once(seen, 21, p, name); e.city = text(p, t, name); break;
+                    case "device_type": seen = once(seen, 13, p, name); e.deviceType = lower(text(p, t, name, json)); break;
+                    case "browser": seen = once(seen, 14, p, name); e.browser = text(p, t, name, json); break;
+                    case "browser_version": seen = once(seen, 15, p, name); e.browserVersion = text(p, t, name, json); break;
+                    case "os": seen = once(seen, 16, p, name); e.os = text(p, t, name, json); break;
+                    case "user_agent": seen = once(seen, 17, p, name); e.userAgent = text(p, t, name, json); break;
+                    case "ip_address": seen = once(seen, 18, p, name); e.ipAddress = text(p, t, name, json); break;
+                    case "email": seen = once(seen, 19, p, name); e.email = text(p, t, name, json); break;
+                    case "country": seen = once(seen, 20, p, name); e.country = text(p, t, name, json); break;
+                    case "city": seen = once(seen, 21, p, name); e.city = text(p, t, name, json); break;
                     default:
                         if (e.extra != null && e.extra.containsKey(name) || nullExtras != null && nullExtras.contains(name)) {
                             throw duplicate(p, name);
@@ -202,6 +204,10 @@ public final class EventParser implements Serializable {
     }
 
     private static Long price(JsonParser p, JsonToken t) throws IOException, SchemaViolation {
+        long cents = plainCents(p, t);
+        if (cents >= 0) {
+            return cents;
+        }
         BigDecimal value = decimal(p, t, "product_price");
         if (value == null) {
             return null;
@@ -216,6 +222,9 @@ public final class EventParser implements Serializable {
     }
 
     private static Integer integer(JsonParser p, JsonToken t, String field, int min) throws IOException, SchemaViolation {
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= min) {
+            return p.getIntValue();
+        }
         BigDecimal value = decimal(p, t, field);
         if (value == null) {
             return null;
@@ -231,6 +240,41 @@ public final class EventParser implements Serializable {
         } catch (ArithmeticException ex) {
             throw new SchemaViolation(field, rule, expectation + ", got " + clip(value.toPlainString()));
         }
+    }
+
+    /**
+     * Cents of a plain non-negative number with at most two decimals and ten integer digits (the
+     * usual price), read from its digits; -1 for anything else, which goes through BigDecimal.
+     */
+    private static long plainCents(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+            return -1;
+        }
+        char[] text = p.getTextCharacters();
+        int from = p.getTextOffset();
+        int end = from + p.getTextLength();
+        long units = 0;
+        int i = from;
+        for (; i < end && text[i] >= '0' && text[i] <= '9'; i++) {
+            units = units * 10 + (text[i] - '0');
+        }
+        int integerDigits = i - from;
+        if (integerDigits == 0 || integerDigits > 10) {
+            return -1;
+        }
+        long cents = units * 100;
+        if (i < end) {
+            if (text[i] != '.' || end - i < 2 || end - i > 3) {
+                return -1;
+            }
+            for (int d = i + 1, scale = 10; d < end; d++, scale /= 10) {
+                if (text[d] < '0' || text[d] > '9') {
+                    return -1;
+                }
+                cents += (text[d] - '0') * scale;
+            }
+        }
+        return cents;
     }
 
     private static BigDecimal decimal(JsonParser p, JsonToken t, String field) throws IOException, SchemaViolation {
@@ -255,16 +299,47 @@ public final class EventParser implements Serializable {
         }
     }
 
-    private static String text(JsonParser p, JsonToken t, String field) throws IOException, SchemaViolation {
+    private static String text(JsonParser p, JsonToken t, String field, byte[] json) throws IOException, SchemaViolation {
         switch (t) {
             case VALUE_NULL:
                 return null;
             case START_OBJECT:
             case START_ARRAY:
                 throw new SchemaViolation(field, "scalar", field + " must be a string, not an object or array");
+            case VALUE_STRING:
+                String plain = plainString(p, json);
+                return plain != null ? plain : p.getText();
             default:
                 return p.getText();
         }
+    }
+
+    /**
+     * A string value without escapes, control characters or non-ASCII bytes, copied straight from
+     * the input; null for anything else. Jackson would decode it into characters and the String
+     * would encode it back into bytes; left unread, Jackson only skips it.
+     */
+    private static String plainString(JsonParser p, byte[] json) {
+        if (!(p instanceof ParserBase)) {
+            return null;
+        }
+        // For a string token, Jackson's token offset is the first byte after the opening quote
+        // (checked here and pinned by a test against getText()).
+        long offset = ((ParserBase) p).getTokenCharacterOffset();
+        if (offset < 1 || offset > json.length || json[(int) offset - 1] != '"') {
+            return null;
+        }
+        int from = (int) offset;
+        for (int i = from; i < json.length; i++) {
+            byte b = json[i];
+            if (b == '"') {
+                return new String(json, from, i - from, StandardCharsets.ISO_8859_1);
+            }
+            if (b == '\\' || b < 0x20) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Scalars as their text, objects and arrays as compact JSON. */

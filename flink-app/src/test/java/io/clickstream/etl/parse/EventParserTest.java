@@ -63,6 +63,85 @@ class EventParserTest {
         assertThat(parse(json(f)).eventTimestamp).isEqualTo(expected);
     }
 
+    /**
+     * Plain strings are copied from the input bytes, relying on where Jackson says the token starts;
+     * every other string goes through Jackson. Both must give what the producer sent, whatever the
+     * spacing around it and whatever characters it holds.
+     */
+    @Test
+    void stringsReadFromTheBytesEqualWhatWasSent() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        String[] alphabet = {"a", "Z", "0", " ", "/", "?", "&", "=", "%", "-", "~", "\u007f", "\"", "\\", "\n", "\t", "\u00e9", "\u20ac", "\ud83d\ude00", "'", "{", "}", ":", ","};
+        String[] spaces = {"", " ", "  ", "\t", "\n ", "\r\n"};
+        com.fasterxml.jackson.core.JsonFactory factory = new com.fasterxml.jackson.core.JsonFactory();
+        for (int round = 0; round < 5_000; round++) {
+            String[] values = new String[4];
+            for (int v = 0; v < values.length; v++) {
+                StringBuilder b = new StringBuilder();
+                int length = random.nextInt(12);
+                boolean plain = random.nextBoolean();
+                for (int c = 0; c < length; c++) {
+                    b.append(alphabet[random.nextInt(plain ? 11 : alphabet.length)]);
+                }
+                values[v] = b.toString();
+            }
+            java.io.StringWriter text = new java.io.StringWriter();
+            try (com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(text)) {
+                g.writeStartObject();
+                g.writeStringField("event_id", uuid(round));
+                g.writeStringField("event_type", "page_view");
+                g.writeNumberField("timestamp", NOW - 1000);
+                g.writeStringField("user_id", values[0]);
+                g.writeStringField("page_url", values[1]);
+                g.writeStringField("city", values[2]);
+                g.writeStringField("free_text", values[3]);
+                g.writeEndObject();
+            }
+            // Random whitespace wherever JSON allows it.
+            StringBuilder spaced = new StringBuilder();
+            boolean quoted = false;
+            String json = text.toString();
+            for (int i = 0; i < json.length(); i++) {
+                char c = json.charAt(i);
+                spaced.append(c);
+                if (c == '"') {
+                    int slashes = 0;
+                    for (int k = i - 1; k >= 0 && json.charAt(k) == '\\'; k--) {
+                        slashes++;
+                    }
+                    quoted ^= slashes % 2 == 0;
+                }
+                if (!quoted && (c == ':' || c == ',' || c == '{')) {
+                    spaced.append(spaces[random.nextInt(spaces.length)]);
+                }
+            }
+            ClickEvent e = parse(spaced.toString());
+            assertThat(new String[] {e.userId, e.pageUrl, e.city, e.extra.get("free_text")}).as(spaced.toString()).containsExactly(values);
+        }
+    }
+
+    /** Usual prices and integers take a shortcut past BigDecimal; every shape must read the same. */
+    @Test
+    void pricesAndQuantitiesOfEveryShapeReadAsTheirDecimalValue() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String[] shapes = {"%d", "%d.%d", "%d.%02d", "%d.%03d", "%de1", "%d.%dE-1", "%d0000000000.5", "0.%02d"};
+        for (int round = 0; round < 20_000; round++) {
+            String price = String.format(java.util.Locale.ROOT, shapes[random.nextInt(shapes.length)], random.nextInt(100_000), random.nextInt(100));
+            Map<String, Object> f = fields(uuid(round), "purchase");
+            f.put("product_id", "P1");
+            f.put("quantity", random.nextBoolean() ? random.nextInt(50) + 1 : (Object) 2.0);
+            String json = json(f).replace("}", ",\"product_price\":" + price + "}");
+            java.math.BigDecimal expected = new java.math.BigDecimal(price);
+            if (expected.compareTo(new java.math.BigDecimal("9999999999.99")) > 0) {
+                assertThatThrownBy(() -> parse(json)).isInstanceOf(SchemaViolation.class);
+                continue;
+            }
+            ClickEvent e = parse(json);
+            assertThat(e.productPriceCents).as(price).isEqualTo(expected.setScale(2, java.math.RoundingMode.HALF_UP).unscaledValue().longValueExact());
+            assertThat(e.quantity).isEqualTo(((Number) f.get("quantity")).intValue());
+        }
+    }
+
     @Test
     void acceptsEpochMillisAndNumericStrings() throws Exception {
         Map<String, Object> f = fields(uuid(1), "add_to_cart");
