@@ -15,6 +15,19 @@ public final class EventKey {
     private static final long PRIME_1 = 0x9E3779B97F4A7C15L;
     private static final long PRIME_2 = 0xC2B2AE3D27D4EB4FL;
 
+    /** Nibble values of lowercase hex digits; -1 for every other byte. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX[c] = (byte) (c - 'a' + 10);
+        }
+    }
+
     public long hi;
     public long lo;
 
@@ -33,40 +46,31 @@ public final class EventKey {
 
     /** The key of the id whose UTF-8 bytes are {@code bytes[from, to)}. */
     public static EventKey of(byte[] bytes, int from, int to) {
-        return isCanonicalUuid(bytes, from, to) ? uuid(bytes, from) : hash(bytes, from, to);
+        EventKey uuid = to - from == 36 ? canonicalUuid(bytes, from) : null;
+        return uuid != null ? uuid : hash(bytes, from, to);
     }
 
-    private static boolean isCanonicalUuid(byte[] b, int from, int to) {
-        if (to - from != 36) {
-            return false;
+    /** The 128 bits of a lowercase {@code 8-4-4-4-12} UUID at {@code from}, or null. */
+    private static EventKey canonicalUuid(byte[] b, int from) {
+        if (b[from + 8] != '-' || b[from + 13] != '-' || b[from + 18] != '-' || b[from + 23] != '-') {
+            return null;
         }
-        for (int i = 0; i < 36; i++) {
-            byte c = b[from + i];
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static EventKey uuid(byte[] b, int from) {
         long hi = 0;
         long lo = 0;
-        int digits = 0;
+        int invalid = 0;
         for (int i = 0; i < 36; i++) {
-            byte c = b[from + i];
-            if (c == '-') {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
                 continue;
             }
-            int v = c <= '9' ? c - '0' : c - 'a' + 10;
-            if (digits++ < 16) {
-                hi = hi << 4 | v;
+            int v = HEX[b[from + i] & 0xFF];
+            invalid |= v;
+            if (i < 19) {
+                hi = hi << 4 | (v & 0xF);
             } else {
-                lo = lo << 4 | v;
+                lo = lo << 4 | (v & 0xF);
             }
         }
-        return new EventKey(hi, lo);
+        return invalid < 0 ? null : new EventKey(hi, lo);
     }
 
     /** Two independent 64-bit hashes, each finished with MurmurHash3's mixer. */
