@@ -95,6 +95,7 @@ public final class JobConfig implements Serializable {
     public final String checkpointDir;
     /** Local runs: {@code latest} (newest retained checkpoint in {@link #checkpointDir}) or a savepoint/checkpoint path. */
     public final String resumeFrom;
+    /** Local runs: start from {@link #resumeFrom} even if it holds state of an operator the job no longer has. */
     public final boolean allowNonRestoredState;
     public final int webUiPort;
     public final boolean webUiEnabled;

@@ -6,6 +6,7 @@ import ua_parser.Parser;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Browser, OS, device class and bot flag from a user-agent string, using the uap-java parser and
@@ -48,7 +49,7 @@ public final class UserAgentClassifier {
      */
     public static void preload() {
         Thread loader = new Thread(() -> {
-            java.util.Objects.requireNonNull(SharedParser.INSTANCE);
+            Objects.requireNonNull(SharedParser.INSTANCE);
         }, "user-agent-patterns");
         loader.setDaemon(true);
         loader.start();

@@ -27,6 +27,7 @@ class SerializationTest {
 
         ClickEvent e = new ClickEvent();
         e.eventId = "a";
+        e.key = EventKey.of("a");
         e.eventTimestamp = 1767608130000L;
         e.productPriceCents = 1999L;
         e.quantity = 2;
@@ -45,6 +46,7 @@ class SerializationTest {
         assertThat(dead).isInstanceOf(PojoTypeInfo.class);
 
         RawRecord r = RawRecord.failure(FailureType.MALFORMED_JSON, "bad", new byte[] {1, 2}, 9, "f", 3);
+        assertThat(((PojoTypeInfo<RawRecord>) raw).getTypeAt(((PojoTypeInfo<RawRecord>) raw).getFieldIndex("key"))).isInstanceOf(PojoTypeInfo.class);
         assertThat(roundTrip(raw, r)).usingRecursiveComparison().isEqualTo(r);
         DeadLetter d = DeadLetter.of(FailureType.ID_CONFLICT, "event_id", "unique_content", "m", new byte[] {'x'}, 1, "f", 2, 3, "v", 10);
         assertThat(roundTrip(dead, d)).usingRecursiveComparison().isEqualTo(d);
