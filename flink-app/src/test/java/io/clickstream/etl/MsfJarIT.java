@@ -30,8 +30,10 @@ class MsfJarIT {
             assertThat(entries).contains(
                     "io/clickstream/etl/ClickstreamEtlJob.class",
                     "org/apache/flink/connector/file/src/FileSource.class",
-                    "org/apache/flink/formats/parquet/ParquetWriterFactory.class",
-                    "org/apache/parquet/hadoop/ParquetWriter.class",
+                    "io/clickstream/etl/sink/parquet/ClickEventParquetWriter.class",
+                    "org/apache/parquet/hadoop/ParquetFileWriter.class",
+                    "org/xerial/snappy/Snappy.class",
+                    "org/xerial/snappy/native/Linux/x86_64/libsnappyjava.so",
                     "ua_parser/Parser.class",
                     "ua_parser/regexes.yaml",
                     "com/fasterxml/jackson/core/JsonParser.class");

@@ -1,7 +1,7 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
-import io.clickstream.etl.sink.ClickEventWriteSupport;
+import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
 
 import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +134,7 @@ class SamTemplateTest {
         assertThat(resolve(map(events.get("Parameters")).get("storage.location.template"))).isEqualTo(lake + "year=${year}/month=${month}/day=${day}/");
         List<?> columns = (List<?>) map(events.get("StorageDescriptor")).get("Columns");
         assertThat(columns.stream().map(c -> map(c).get("Name")).collect(Collectors.toList()))
-                .isEqualTo(ClickEventWriteSupport.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
+                .isEqualTo(ClickEventParquetWriter.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
 
         Map<String, Object> dead = map(map(map(resources.get("DeadLettersTable")).get("Properties")).get("TableInput"));
         assertThat(resolve(map(dead.get("StorageDescriptor")).get("Location"))).isEqualTo(keys.get("output.dead-letter.path") + "/")

@@ -3,10 +3,10 @@ package io.clickstream.etl.sink;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
 
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
@@ -22,7 +22,7 @@ public final class LakeSinks {
     /** Snappy Parquet partitioned by event date. */
     public static FileSink<ClickEvent> lake(JobConfig config) {
         return FileSink.forBulkFormat(new Path(config.lakePath),
-                        new ParquetWriterFactory<>(new ClickEventParquetBuilder(config.rowGroupBytes, config.pageBytes)))
+                        new ClickEventParquetWriter.Factory(config.rowGroupBytes, config.pageBytes))
                 .withBucketAssigner(new EventDateBucketAssigner())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder()

@@ -1,77 +1,61 @@
-package io.clickstream.etl.sink;
+package io.clickstream.etl.sink.parquet;
 
 import io.clickstream.etl.model.ClickEvent;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.Types;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 
-import static org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.MILLIS;
-import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
-import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BOOLEAN;
-import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
-import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
-
 /**
- * Writes {@link ClickEvent}s straight into Parquet's record consumer: no intermediate Avro record
- * per event. Timestamps are INT64 {@code timestamp-millis} (UTC), money is INT64 DECIMAL(12,2), the
- * date is a DATE. Partition columns are not stored: they live in the path.
+ * The lake file written through parquet-mr's own record API ({@link ParquetWriter} and a
+ * {@link WriteSupport}), the way the job wrote it before {@link ClickEventParquetWriter}: the
+ * reference its output is compared with.
  */
-public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
+final class ReferenceParquetWriter extends WriteSupport<ClickEvent> {
 
-    public static final MessageType SCHEMA = Types.buildMessage()
-            .required(BINARY).as(string()).named("event_id")
-            .required(BINARY).as(string()).named("event_type")
-            .required(INT64).as(LogicalTypeAnnotation.timestampType(true, MILLIS)).named("event_timestamp")
-            .required(INT32).as(LogicalTypeAnnotation.dateType()).named("event_date")
-            .required(INT32).named("hour")
-            .required(BINARY).as(string()).named("day_of_week")
-            .optional(BINARY).as(string()).named("user_id")
-            .optional(BINARY).as(string()).named("session_id")
-            .optional(BINARY).as(string()).named("page_url")
-            .optional(BINARY).as(string()).named("page_host")
-            .optional(BINARY).as(string()).named("page_path")
-            .optional(BINARY).as(string()).named("referrer_host")
-            .optional(BINARY).as(string()).named("utm_source")
-            .optional(BINARY).as(string()).named("utm_medium")
-            .optional(BINARY).as(string()).named("utm_campaign")
-            .optional(BINARY).as(string()).named("utm_term")
-            .optional(BINARY).as(string()).named("utm_content")
-            .optional(BINARY).as(string()).named("product_id")
-            .optional(BINARY).as(string()).named("product_name")
-            .optional(BINARY).as(string()).named("product_category")
-            .optional(INT64).as(LogicalTypeAnnotation.decimalType(2, 12)).named("product_price")
-            .required(INT64).as(LogicalTypeAnnotation.decimalType(2, 12)).named("revenue")
-            .optional(INT32).named("quantity")
-            .optional(BINARY).as(string()).named("search_query")
-            .optional(INT32).named("search_results_count")
-            .optional(BINARY).as(string()).named("device_type")
-            .optional(BINARY).as(string()).named("browser")
-            .optional(BINARY).as(string()).named("browser_version")
-            .optional(BINARY).as(string()).named("os")
-            .required(BOOLEAN).named("is_bot")
-            .optional(BINARY).as(string()).named("country")
-            .optional(BINARY).as(string()).named("city")
-            .optional(BINARY).as(string()).named("email_hash")
-            .optional(BINARY).as(string()).named("ip_address_hash")
-            .optional(BINARY).as(string()).named("user_id_hash")
-            .optionalGroup().as(LogicalTypeAnnotation.mapType())
-                .repeatedGroup()
-                    .required(BINARY).as(string()).named("key")
-                    .optional(BINARY).as(string()).named("value")
-                .named("key_value")
-            .named("extra")
-            .required(BINARY).as(string()).named("source_file")
-            .required(INT64).as(LogicalTypeAnnotation.timestampType(true, MILLIS)).named("ingested_at")
-            .named("clickstream_event");
+    static void write(OutputFile file, Iterable<ClickEvent> events, long rowGroupBytes, int pageBytes) throws IOException {
+        try (ParquetWriter<ClickEvent> writer = new Builder(file)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withRowGroupSize(rowGroupBytes)
+                .withPageSize(pageBytes)
+                .withDictionaryEncoding("event_id", false)
+                .withDictionaryEncoding("event_timestamp", false)
+                .withDictionaryEncoding("ingested_at", false)
+                .withDictionaryEncoding("session_id", false)
+                .withDictionaryEncoding("page_url", false)
+                .withDictionaryEncoding("page_path", false)
+                .withDictionaryEncoding("search_query", false)
+                .build()) {
+            for (ClickEvent event : events) {
+                writer.write(event);
+            }
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<ClickEvent, Builder> {
+        Builder(OutputFile out) {
+            super(out);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<ClickEvent> getWriteSupport(Configuration conf) {
+            return new ReferenceParquetWriter();
+        }
+    }
 
     private RecordConsumer out;
     private int index;
@@ -80,7 +64,7 @@ public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
 
     @Override
     public WriteContext init(Configuration configuration) {
-        return new WriteContext(SCHEMA, Collections.emptyMap());
+        return new WriteContext(ClickEventParquetWriter.SCHEMA, Collections.emptyMap());
     }
 
     @Override
@@ -219,15 +203,7 @@ public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
         out.endField(name, i);
     }
 
-    /**
-     * A byte-array-backed binary: {@code Binary.fromString} wraps its bytes in a ByteBuffer, which
-     * costs two more objects per value and makes the dictionary's hashing and comparisons slower.
-     */
     private static Binary utf8(String value) {
         return Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static LogicalTypeAnnotation string() {
-        return LogicalTypeAnnotation.stringType();
     }
 }
