@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /** A required BOOLEAN column, PLAIN: one bit per value, least significant bit first. */
 final class BooleanColumnWriter extends ColumnChunkWriter {
-    private byte[] bits = new byte[1024];
+    private byte[] bits = new byte[64];
     private int count;
     private int trues;
 

@@ -30,8 +30,8 @@ abstract class ColumnChunkWriter {
     private final int maxDefinition;
     private final PageCompressor compressor;
 
-    private byte[] repetitionLevels = new byte[1024];
-    private byte[] definitionLevels = new byte[1024];
+    private byte[] repetitionLevels = new byte[128];
+    private byte[] definitionLevels = new byte[128];
     /** Levels in the open page: one per value, null or not. */
     private int levels;
     private int pageRows;

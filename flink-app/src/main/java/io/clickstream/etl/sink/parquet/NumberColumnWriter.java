@@ -32,7 +32,7 @@ final class NumberColumnWriter extends ColumnChunkWriter {
     private final NumberDictionary dictionary = new NumberDictionary();
 
     /** Values of the open page (PLAIN) or their dictionary ids. */
-    private long[] values = new long[1024];
+    private long[] values = new long[128];
     private int count;
     private long min;
     private long max;

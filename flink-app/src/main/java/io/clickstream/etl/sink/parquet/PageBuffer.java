@@ -2,9 +2,12 @@ package io.clickstream.etl.sink.parquet;
 
 import java.util.Arrays;
 
-/** A growable byte array for one page's encoded values, written little-endian as Parquet wants. */
+/**
+ * A growable byte array for one page's encoded values, written little-endian as Parquet wants.
+ * Buffers start small: a writer is open per partition, and a backfill may open hundreds.
+ */
 final class PageBuffer {
-    private byte[] bytes = new byte[4096];
+    private byte[] bytes = new byte[256];
     private int size;
 
     int size() {

@@ -32,10 +32,10 @@ final class StringColumnWriter extends ColumnChunkWriter {
     private final StringDictionary dictionary = new StringDictionary();
     private boolean dictionaryUsed;
     /** Per dictionary entry, the last page that referred to it, so each is compared once a page. */
-    private int[] seenInPage = new int[256];
+    private int[] seenInPage = new int[64];
     private int pageNumber = 1;
 
-    private int[] ids = new int[1024];
+    private int[] ids = new int[128];
     private int idCount;
     /** What the open page's values would take PLAIN, to judge the dictionary on the first page. */
     private long plainBytes;
