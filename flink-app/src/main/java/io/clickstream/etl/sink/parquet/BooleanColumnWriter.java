@@ -13,8 +13,8 @@ final class BooleanColumnWriter extends ColumnChunkWriter {
     private int count;
     private int trues;
 
-    BooleanColumnWriter(ColumnDescriptor descriptor, int pageBytes, PageCompressor compressor) {
-        super(descriptor, pageBytes, compressor);
+    BooleanColumnWriter(ColumnDescriptor descriptor, int pageBytes, PageWorkspace workspace) {
+        super(descriptor, pageBytes, workspace);
         if (descriptor.getMaxDefinitionLevel() != 0 || descriptor.getMaxRepetitionLevel() != 0) {
             throw new IllegalArgumentException("Only required booleans are supported: " + descriptor);
         }

@@ -301,7 +301,7 @@ public final class ClickEventParquetWriter implements BulkWriter<ClickEvent> {
     private static final class Columns {
         private final int pageBytes;
         private final int dictionaryPageBytes;
-        private final PageCompressor compressor = new PageCompressor();
+        private final PageWorkspace workspace = new PageWorkspace();
         private final Map<String, ColumnChunkWriter> byPath = new HashMap<>();
 
         Columns(int pageBytes, int dictionaryPageBytes) {
@@ -310,17 +310,17 @@ public final class ClickEventParquetWriter implements BulkWriter<ClickEvent> {
         }
 
         StringColumnWriter string(String... path) {
-            return add(new StringColumnWriter(descriptor(path), pageBytes, compressor,
+            return add(new StringColumnWriter(descriptor(path), pageBytes, workspace,
                     !WITHOUT_DICTIONARY.contains(path[0]), dictionaryPageBytes));
         }
 
         NumberColumnWriter number(String... path) {
-            return add(new NumberColumnWriter(descriptor(path), pageBytes, compressor,
+            return add(new NumberColumnWriter(descriptor(path), pageBytes, workspace,
                     !WITHOUT_DICTIONARY.contains(path[0]), dictionaryPageBytes));
         }
 
         BooleanColumnWriter bool(String... path) {
-            return add(new BooleanColumnWriter(descriptor(path), pageBytes, compressor));
+            return add(new BooleanColumnWriter(descriptor(path), pageBytes, workspace));
         }
 
         private <T extends ColumnChunkWriter> T add(T column) {

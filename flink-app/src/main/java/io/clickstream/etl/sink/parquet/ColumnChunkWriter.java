@@ -28,7 +28,7 @@ abstract class ColumnChunkWriter {
     final int pageBytes;
     private final int maxRepetition;
     private final int maxDefinition;
-    private final PageCompressor compressor;
+    private final PageWorkspace workspace;
 
     private byte[] repetitionLevels = new byte[128];
     private byte[] definitionLevels = new byte[128];
@@ -37,19 +37,18 @@ abstract class ColumnChunkWriter {
     private int pageRows;
     private int pageNulls;
 
-    private final PageBuffer page = new PageBuffer();
     private final List<EncodedPage> pages = new ArrayList<>();
     private long chunkValues;
     private long chunkBytes;
     private RunLengthBitPackingHybridEncoder repetitionEncoder;
     private RunLengthBitPackingHybridEncoder definitionEncoder;
 
-    ColumnChunkWriter(ColumnDescriptor descriptor, int pageBytes, PageCompressor compressor) {
+    ColumnChunkWriter(ColumnDescriptor descriptor, int pageBytes, PageWorkspace workspace) {
         this.descriptor = descriptor;
         this.pageBytes = pageBytes;
         this.maxRepetition = descriptor.getMaxRepetitionLevel();
         this.maxDefinition = descriptor.getMaxDefinitionLevel();
-        this.compressor = compressor;
+        this.workspace = workspace;
     }
 
     /** Bytes the open page's values would take uncompressed, to decide when the page is full. */
@@ -75,7 +74,7 @@ abstract class ColumnChunkWriter {
     }
 
     /** Writes the dictionary page, if any data page refers to one. */
-    void writeDictionaryPage(ParquetFileWriter file, PageCompressor compressor) throws IOException {
+    void writeDictionaryPage(ParquetFileWriter file, PageWorkspace workspace) throws IOException {
     }
 
     /** Starts the dictionary and encoding afresh for the next row group. */
@@ -117,18 +116,18 @@ abstract class ColumnChunkWriter {
         if (levels == 0) {
             return;
         }
-        page.reset();
+        PageBuffer page = workspace.emptyPage();
         if (maxRepetition > 0) {
-            repetitionEncoder = encodeLevels(repetitionLevels, maxRepetition, repetitionEncoder);
+            repetitionEncoder = encodeLevels(page, repetitionLevels, maxRepetition, repetitionEncoder);
         }
         if (maxDefinition > 0) {
-            definitionEncoder = encodeLevels(definitionLevels, maxDefinition, definitionEncoder);
+            definitionEncoder = encodeLevels(page, definitionLevels, maxDefinition, definitionEncoder);
         }
         Encoding encoding = encodeValues(page);
         Statistics<?> statistics = Statistics.createStats(descriptor.getPrimitiveType());
         addValueStatistics(statistics);
         statistics.incrementNumNulls(pageNulls);
-        byte[] compressed = compressor.compress(page.array(), page.size());
+        byte[] compressed = workspace.compress(page);
         pages.add(new EncodedPage(compressed, page.size(), levels, pageRows, statistics, encoding));
         chunkValues += levels;
         chunkBytes += compressed.length;
@@ -142,7 +141,7 @@ abstract class ColumnChunkWriter {
     final void writeChunk(ParquetFileWriter file) throws IOException {
         endPage();
         file.startColumn(descriptor, chunkValues, CompressionCodecName.SNAPPY);
-        writeDictionaryPage(file, compressor);
+        writeDictionaryPage(file, workspace);
         Encoding repetitionEncoding = maxRepetition > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
         Encoding definitionEncoding = maxDefinition > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
         for (EncodedPage p : pages) {
@@ -161,7 +160,7 @@ abstract class ColumnChunkWriter {
      * page without nulls or repetition is one run, written directly; anything else goes through
      * parquet-mr's encoder.
      */
-    private RunLengthBitPackingHybridEncoder encodeLevels(byte[] values, int maxLevel,
+    private RunLengthBitPackingHybridEncoder encodeLevels(PageBuffer page, byte[] values, int maxLevel,
             RunLengthBitPackingHybridEncoder encoder) throws IOException {
         int bitWidth = BytesUtils.getWidthFromMaxInt(maxLevel);
         if (maxRepetition == 0 && (pageNulls == 0 || (pageNulls == levels && maxLevel == 1))) {

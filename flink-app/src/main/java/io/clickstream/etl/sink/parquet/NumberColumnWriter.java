@@ -39,9 +39,9 @@ final class NumberColumnWriter extends ColumnChunkWriter {
     private RunLengthBitPackingHybridEncoder idEncoder;
     private int idEncoderBitWidth = -1;
 
-    NumberColumnWriter(ColumnDescriptor descriptor, int pageBytes, PageCompressor compressor,
+    NumberColumnWriter(ColumnDescriptor descriptor, int pageBytes, PageWorkspace workspace,
             boolean dictionaryEnabled, int dictionaryPageBytes) {
-        super(descriptor, pageBytes, compressor);
+        super(descriptor, pageBytes, workspace);
         PrimitiveTypeName type = descriptor.getPrimitiveType().getPrimitiveTypeName();
         if (type != PrimitiveTypeName.INT32 && type != PrimitiveTypeName.INT64) {
             throw new IllegalArgumentException("Not an integer column: " + descriptor);
@@ -174,15 +174,15 @@ final class NumberColumnWriter extends ColumnChunkWriter {
     }
 
     @Override
-    void writeDictionaryPage(ParquetFileWriter file, PageCompressor compressor) throws IOException {
+    void writeDictionaryPage(ParquetFileWriter file, PageWorkspace workspace) throws IOException {
         if (!dictionaryUsed) {
             return;
         }
-        PageBuffer entries = new PageBuffer();
+        PageBuffer entries = workspace.emptyPage();
         for (int id = 0; id < dictionary.size(); id++) {
             writePlain(entries, dictionary.value(id));
         }
-        byte[] compressed = compressor.compress(entries.array(), entries.size());
+        byte[] compressed = workspace.compress(entries);
         file.writeDictionaryPage(new DictionaryPage(BytesInput.from(compressed), entries.size(), dictionary.size(), Encoding.PLAIN_DICTIONARY));
     }
 

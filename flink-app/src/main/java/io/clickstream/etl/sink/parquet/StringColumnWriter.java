@@ -45,9 +45,9 @@ final class StringColumnWriter extends ColumnChunkWriter {
     private RunLengthBitPackingHybridEncoder idEncoder;
     private int idEncoderBitWidth = -1;
 
-    StringColumnWriter(ColumnDescriptor descriptor, int pageBytes, PageCompressor compressor,
+    StringColumnWriter(ColumnDescriptor descriptor, int pageBytes, PageWorkspace workspace,
             boolean dictionaryEnabled, int dictionaryPageBytes) {
-        super(descriptor, pageBytes, compressor);
+        super(descriptor, pageBytes, workspace);
         this.dictionaryEnabled = dictionaryEnabled;
         this.dictionaryPageBytes = dictionaryPageBytes;
         this.dictionaryMode = dictionaryEnabled;
@@ -182,15 +182,15 @@ final class StringColumnWriter extends ColumnChunkWriter {
     }
 
     @Override
-    void writeDictionaryPage(ParquetFileWriter file, PageCompressor compressor) throws IOException {
+    void writeDictionaryPage(ParquetFileWriter file, PageWorkspace workspace) throws IOException {
         if (!dictionaryUsed) {
             return;
         }
-        PageBuffer entries = new PageBuffer();
+        PageBuffer entries = workspace.emptyPage();
         for (int id = 0; id < dictionary.size(); id++) {
             entries.writeBinary(dictionary.bytes(id));
         }
-        byte[] compressed = compressor.compress(entries.array(), entries.size());
+        byte[] compressed = workspace.compress(entries);
         file.writeDictionaryPage(new DictionaryPage(BytesInput.from(compressed), entries.size(), dictionary.size(), Encoding.PLAIN_DICTIONARY));
     }
 
