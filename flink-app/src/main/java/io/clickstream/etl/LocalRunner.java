@@ -11,6 +11,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -76,6 +77,23 @@ public final class LocalRunner {
                 .orElseThrow(() -> new IllegalStateException("resume.from=latest: no retained checkpoint under " + root));
     }
 
+    /** The largest parallelism at which the embedded cluster uses {@link #LARGE_NETWORK_BUFFERS}. */
+    static final int LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM = 8;
+    private static final MemorySize LARGE_NETWORK_BUFFERS = MemorySize.parse("256kb");
+
+    /**
+     * Network buffers of 256 KiB instead of Flink's 32 KiB while they fit. Every buffer the reader
+     * hands to a parser wakes a thread, and at 32 KiB (about 55 raw records) the parallelism-2 job
+     * sat idle for a tenth of its run between them (see docs/performance.md). The embedded cluster
+     * has 64 MiB of network memory: 256 such buffers, which this job's channels outgrow between
+     * parallelism 16 and 32, so above 8 it keeps Flink's size.
+     */
+    static MemorySize networkBufferSize(int parallelism) {
+        return parallelism <= LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM
+                ? LARGE_NETWORK_BUFFERS
+                : TaskManagerOptions.MEMORY_SEGMENT_SIZE.defaultValue();
+    }
+
     /** Runs until a bounded input is done (or forever when continuous) and returns the accounting. */
     public static Accounting run(JobConfig config) throws Exception {
         // Starting the embedded cluster keeps one thread busy for a second or two; compile the
@@ -86,6 +104,7 @@ public final class LocalRunner {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism);
+        conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, networkBufferSize(config.parallelism));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));

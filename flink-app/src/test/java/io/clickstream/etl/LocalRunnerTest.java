@@ -2,6 +2,7 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.local.StopWithSavepoint;
+import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
@@ -36,6 +37,28 @@ class LocalRunnerTest {
     private static final String SECRET = "s3cr3t-pseudonym-key-0123456789";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void hasNetworkBuffersForItsChannelsAtTheHighestParallelismWithLargeBuffers(@TempDir Path dir) throws Exception {
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(6).records(2000).days(2)
+                .start(Instant.parse("2026-03-01T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 20).write(records);
+        int parallelism = LocalRunner.LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM;
+        assertThat(LocalRunner.networkBufferSize(parallelism)).isGreaterThan(LocalRunner.networkBufferSize(parallelism + 1));
+
+        Accounting accounting = LocalRunner.run(JobConfig.fromMap(Map.of(
+                "input.path", dir.resolve("raw").toString(),
+                "input.mode", "bounded",
+                "parallelism", Integer.toString(parallelism),
+                "web-ui.enabled", "false",
+                "output.lake.path", dir.resolve("lake").toString(),
+                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "checkpoint.dir", dir.resolve("checkpoints").toUri().toString())));
+
+        assertThat(accounting.balanced()).isTrue();
+        assertThat(accounting.written).isEqualTo(records.stream().filter(r -> r.fate() == Fate.VALID).count());
+    }
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
