@@ -196,6 +196,7 @@ public final class ClickEventParquetWriter implements BulkWriter<ClickEvent> {
 
     @Override
     public void addElement(ClickEvent e) throws IOException {
+        checkRequired(e);
         eventId.write(e.eventId);
         eventType.write(e.eventType);
         eventTimestamp.write(e.eventTimestamp);
@@ -239,6 +240,25 @@ public final class ClickEventParquetWriter implements BulkWriter<ClickEvent> {
         }
     }
 
+    /** Rejects an event before any column takes a value from it, so that the file stays whole. */
+    private static void checkRequired(ClickEvent e) {
+        String missing = e.eventId == null ? "event_id"
+                : e.eventType == null ? "event_type"
+                : e.dayOfWeek == null ? "day_of_week"
+                : e.sourceFile == null ? "source_file"
+                : null;
+        if (missing == null && e.extra != null) {
+            for (String key : e.extra.keySet()) {
+                if (key == null) {
+                    missing = "extra.key";
+                }
+            }
+        }
+        if (missing != null) {
+            throw new IllegalArgumentException("Required column " + missing + " has no value in event " + e.eventId);
+        }
+    }
+
     /**
      * The map's two leaf columns: one (key, value) pair per entry, the first at repetition level 0.
      * An empty map is written as null: Parquet readers treat both the same for analytics.
@@ -253,9 +273,6 @@ public final class ClickEventParquetWriter implements BulkWriter<ClickEvent> {
         }
         int repetition = 0;
         for (Map.Entry<String, String> entry : extra.entrySet()) {
-            if (entry.getKey() == null) {
-                throw new IllegalArgumentException("A map key of extra is null");
-            }
             extraKey.add(entry.getKey(), repetition, 2);
             extraValue.add(entry.getValue(), repetition, entry.getValue() == null ? 2 : 3);
             repetition = 1;

@@ -28,10 +28,11 @@ abstract class ColumnChunkWriter {
     final int pageBytes;
     private final int maxRepetition;
     private final int maxDefinition;
-    private final PageWorkspace workspace;
+    final PageWorkspace workspace;
 
-    private byte[] repetitionLevels = new byte[128];
-    private byte[] definitionLevels = new byte[128];
+    /** Levels are kept only up to a maximum above zero: a level that can only be 0 is not written. */
+    private byte[] repetitionLevels;
+    private byte[] definitionLevels;
     /** Levels in the open page: one per value, null or not. */
     private int levels;
     private int pageRows;
@@ -49,6 +50,8 @@ abstract class ColumnChunkWriter {
         this.maxRepetition = descriptor.getMaxRepetitionLevel();
         this.maxDefinition = descriptor.getMaxDefinitionLevel();
         this.workspace = workspace;
+        this.repetitionLevels = maxRepetition > 0 ? new byte[128] : null;
+        this.definitionLevels = maxDefinition > 0 ? new byte[128] : null;
     }
 
     /** Bytes the open page's values would take uncompressed, to decide when the page is full. */
@@ -74,7 +77,7 @@ abstract class ColumnChunkWriter {
     }
 
     /** Writes the dictionary page, if any data page refers to one. */
-    void writeDictionaryPage(ParquetFileWriter file, PageWorkspace workspace) throws IOException {
+    void writeDictionaryPage(ParquetFileWriter file) throws IOException {
     }
 
     /** Starts the dictionary and encoding afresh for the next row group. */
@@ -91,16 +94,22 @@ abstract class ColumnChunkWriter {
 
     /** Records the levels of one value; a definition level below the maximum is a null. */
     final void levels(int repetition, int definition) {
-        if (levels == definitionLevels.length) {
-            definitionLevels = Arrays.copyOf(definitionLevels, levels * 2);
-            repetitionLevels = Arrays.copyOf(repetitionLevels, levels * 2);
+        if (maxDefinition > 0) {
+            if (levels == definitionLevels.length) {
+                definitionLevels = Arrays.copyOf(definitionLevels, levels * 2);
+            }
+            definitionLevels[levels] = (byte) definition;
+            if (definition < maxDefinition) {
+                pageNulls++;
+            }
         }
-        repetitionLevels[levels] = (byte) repetition;
-        definitionLevels[levels] = (byte) definition;
+        if (maxRepetition > 0) {
+            if (levels == repetitionLevels.length) {
+                repetitionLevels = Arrays.copyOf(repetitionLevels, levels * 2);
+            }
+            repetitionLevels[levels] = (byte) repetition;
+        }
         levels++;
-        if (definition < maxDefinition) {
-            pageNulls++;
-        }
     }
 
     final int maxDefinition() {
@@ -141,7 +150,7 @@ abstract class ColumnChunkWriter {
     final void writeChunk(ParquetFileWriter file) throws IOException {
         endPage();
         file.startColumn(descriptor, chunkValues, CompressionCodecName.SNAPPY);
-        writeDictionaryPage(file, workspace);
+        writeDictionaryPage(file);
         Encoding repetitionEncoding = maxRepetition > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
         Encoding definitionEncoding = maxDefinition > 0 ? Encoding.RLE : Encoding.BIT_PACKED;
         for (EncodedPage p : pages) {

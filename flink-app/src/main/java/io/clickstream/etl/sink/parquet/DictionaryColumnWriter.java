@@ -136,7 +136,7 @@ abstract class DictionaryColumnWriter extends ColumnChunkWriter {
     }
 
     @Override
-    final void writeDictionaryPage(ParquetFileWriter file, PageWorkspace workspace) throws IOException {
+    final void writeDictionaryPage(ParquetFileWriter file) throws IOException {
         if (!dictionaryUsed) {
             return;
         }

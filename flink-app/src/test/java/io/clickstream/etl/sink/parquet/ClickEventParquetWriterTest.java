@@ -111,13 +111,22 @@ class ClickEventParquetWriterTest {
     }
 
     @Test
-    void aMissingRequiredValueIsAnErrorNamingTheColumn() throws Exception {
-        ClickEvent event = events(1, 3).get(0);
-        event.eventType = null;
-        BulkWriter<ClickEvent> writer = new ClickEventParquetWriter.Factory(1 << 20, 1 << 20).create(stream(dir.resolve("x.parquet")));
-        assertThatThrownBy(() -> writer.addElement(event))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("event_type");
+    void anEventMissingARequiredValueIsRejectedWholeAndTheFileStaysValid() throws Exception {
+        List<ClickEvent> events = events(3, 3);
+        ClickEvent bad = events(1, 4).get(0);
+        bad.eventType = null;
+        Path file = dir.resolve("x.parquet");
+        try (FSDataOutputStream out = stream(file)) {
+            BulkWriter<ClickEvent> writer = new ClickEventParquetWriter.Factory(1 << 20, 1 << 20).create(out);
+            writer.addElement(events.get(0));
+            assertThatThrownBy(() -> writer.addElement(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("event_type");
+            writer.addElement(events.get(1));
+            writer.addElement(events.get(2));
+            writer.finish();
+        }
+        assertThat(parquetMrRows(file)).isEqualTo(parquetMrRows(reference(events, 1 << 20, 1 << 20)));
     }
 
     @Test
