@@ -3,6 +3,6 @@ SELECT event_type,
        count(*) AS events,
        approx_distinct(user_id) AS users,
        approx_distinct(session_id) AS sessions
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 GROUP BY event_type
 ORDER BY events DESC

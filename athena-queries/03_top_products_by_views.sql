@@ -4,7 +4,7 @@ SELECT product_id,
        arbitrary(product_category) AS category,
        count(*) AS views,
        round(100.0 * count(*) / sum(count(*)) OVER (), 2) AS pct_of_views
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 WHERE event_type = 'page_view' AND product_id IS NOT NULL
 GROUP BY product_id
 ORDER BY views DESC, product_id

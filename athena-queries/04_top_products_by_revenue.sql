@@ -4,7 +4,7 @@ SELECT product_id,
        sum(quantity) AS units,
        count(DISTINCT user_id) AS buyers,
        sum(revenue) AS revenue
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 WHERE event_type = 'purchase'
 GROUP BY product_id
 ORDER BY revenue DESC, product_id

@@ -5,7 +5,7 @@ WITH steps AS (
            max(CASE WHEN event_type = 'search' THEN 1 ELSE 0 END) AS searched,
            max(CASE WHEN event_type = 'add_to_cart' THEN 1 ELSE 0 END) AS carted,
            max(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS purchased
-    FROM clickstream_db.clickstream_events
+    FROM clickstream_events
     WHERE NOT is_bot
     GROUP BY session_id
 )

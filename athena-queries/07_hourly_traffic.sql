@@ -3,6 +3,6 @@ SELECT hour,
        count(*) AS events,
        approx_distinct(session_id) AS sessions,
        sum(revenue) AS revenue
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 GROUP BY hour
 ORDER BY hour

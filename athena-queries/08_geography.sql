@@ -4,7 +4,7 @@ SELECT country,
        count(*) AS events,
        approx_distinct(user_id) AS users,
        sum(revenue) AS revenue
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 GROUP BY country, city
 ORDER BY revenue DESC, events DESC
 LIMIT 25

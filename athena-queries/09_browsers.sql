@@ -5,7 +5,7 @@ SELECT coalesce(browser, 'unknown') AS browser,
        is_bot,
        count(*) AS events,
        approx_distinct(user_id) AS users
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 GROUP BY 1, 2, 3, 4
 ORDER BY events DESC
 LIMIT 25

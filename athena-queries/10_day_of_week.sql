@@ -1,7 +1,7 @@
 -- Day of week: average daily events and revenue per weekday (UTC), Monday first.
 WITH daily AS (
     SELECT event_date, day_of_week, count(*) AS events, sum(revenue) AS revenue
-    FROM clickstream_db.clickstream_events
+    FROM clickstream_events
     GROUP BY event_date, day_of_week
 )
 SELECT day_of_week,

@@ -2,7 +2,7 @@
 SELECT event_type,
        count(*) AS events,
        sum(revenue) AS revenue
-FROM clickstream_db.clickstream_events
+FROM clickstream_events
 WHERE year = date_format(current_date - INTERVAL '1' DAY, '%Y')
   AND month = date_format(current_date - INTERVAL '1' DAY, '%m')
   AND day = date_format(current_date - INTERVAL '1' DAY, '%d')

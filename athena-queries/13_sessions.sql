@@ -3,7 +3,7 @@ WITH sessions AS (
     SELECT session_id,
            count(*) AS events,
            date_diff('second', min(event_timestamp), max(event_timestamp)) AS seconds
-    FROM clickstream_db.clickstream_events
+    FROM clickstream_events
     WHERE NOT is_bot
     GROUP BY session_id
 )

@@ -6,7 +6,7 @@ WITH landing AS (
            min_by(utm_campaign, event_timestamp) FILTER (WHERE utm_campaign IS NOT NULL) AS utm_campaign,
            sum(revenue) AS revenue,
            max(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS converted
-    FROM clickstream_db.clickstream_events
+    FROM clickstream_events
     GROUP BY session_id
 )
 SELECT coalesce(utm_source, '(direct/referral)') AS utm_source,

@@ -6,6 +6,6 @@ SELECT failure_type,
        count(DISTINCT source_file) AS objects,
        count_if(raw_truncated) AS truncated,
        arbitrary(message) AS example_message
-FROM clickstream_db.dead_letters
+FROM dead_letters
 GROUP BY 1, 2, 3
 ORDER BY records DESC

@@ -1,6 +1,7 @@
 -- The lake table with partition projection, for users who skip the Glue crawler.
--- Replace s3://LAKE_BUCKET/events/ with output.lake.path. New days are queryable at once: no crawler, no MSCK REPAIR.
-CREATE EXTERNAL TABLE IF NOT EXISTS clickstream_db.clickstream_events (
+-- Run it in your stack's Glue database (<project>_db). Replace s3://LAKE_BUCKET/events/ with output.lake.path
+-- and 2024 with the first year of your data. New days are queryable at once: no crawler, no MSCK REPAIR.
+CREATE EXTERNAL TABLE IF NOT EXISTS clickstream_events (
   event_id string,
   event_type string,
   event_timestamp timestamp,
@@ -46,8 +47,11 @@ LOCATION 's3://LAKE_BUCKET/events/'
 TBLPROPERTIES (
   'parquet.compression' = 'SNAPPY',
   'projection.enabled' = 'true',
-  'projection.year.type' = 'integer',
-  'projection.year.range' = '2020,2099',
+  'projection.year.type' = 'date',
+  'projection.year.format' = 'yyyy',
+  'projection.year.range' = '2024,NOW+1YEARS',
+  'projection.year.interval' = '1',
+  'projection.year.interval.unit' = 'YEARS',
   'projection.month.type' = 'integer',
   'projection.month.range' = '1,12',
   'projection.month.digits' = '2',

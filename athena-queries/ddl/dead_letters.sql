@@ -1,6 +1,6 @@
 -- The dead-letter table (GZIP JSON lines), with partition projection.
--- Replace s3://LAKE_BUCKET/dead-letter/ with output.dead-letter.path (outside the events table's location).
-CREATE EXTERNAL TABLE IF NOT EXISTS clickstream_db.dead_letters (
+-- Run it in your stack's Glue database (<project>_db). Replace s3://LAKE_BUCKET/dead-letter/ with output.dead-letter.path (outside the events table's location).
+CREATE EXTERNAL TABLE IF NOT EXISTS dead_letters (
   field string,
   rule string,
   message string,

@@ -92,7 +92,7 @@ class LocalRunnerTest {
         String job = base + "/jobs/" + id.group(1);
 
         String accumulators = poll(job + "/accumulators", body -> body.contains("\"recordsWritten\",\"type\":\"LongCounter\",\"value\":\"" + valid + "\""));
-        assertThat(accumulators).contains("\"recordsIn\"", "\"duplicatesDropped\"", "\"deadLetters_malformed_json\"", "\"piiFieldsRemoved\"");
+        assertThat(accumulators).contains("\"recordsIn\"", "\"duplicatesDropped\"", "\"deadLettersMalformedJson\"", "\"piiFieldsRemoved\"");
         assertThat(get(base + "/"))
                 .as("the web UI itself is served").containsIgnoringCase("<html");
 

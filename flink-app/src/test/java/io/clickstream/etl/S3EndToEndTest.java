@@ -1,6 +1,11 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.deploy.IamPolicy;
+import io.clickstream.etl.deploy.LocalS3;
+import io.clickstream.etl.deploy.S3RequestLog.Authorization;
+import io.clickstream.etl.deploy.S3RequestLog.S3Request;
+import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
@@ -14,26 +19,16 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileSystem;
 
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.blobstore.domain.StorageMetadata;
-import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -48,95 +44,87 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The job against an S3 API (S3Proxy on loopback) through Flink's {@code s3://} file system, the
- * same way it runs against Amazon S3: raw objects listed and read from a bucket, lake and dead
- * letters committed to it with multipart uploads.
+ * The job against an S3 API (S3Proxy on loopback) through Flink's S3 file system, laid out exactly
+ * as {@code sam-template.yaml} deploys it (its bucket names and the application's paths), the
+ * same way it runs against Amazon S3: raw objects listed and read, lake and dead letters committed
+ * with multipart uploads. After each run every request the server answered is evaluated against
+ * the template's {@code FlinkRole} and bucket policies as IAM would: one the role does not allow
+ * fails the test with the request and the missing permission.
  */
 class S3EndToEndTest {
 
-    private static final String ACCESS_KEY = "test-access";
-    private static final String SECRET_KEY = "test-secret-key";
-    private static final String BUCKET = "clickstream";
-
-    static S3Proxy proxy;
-    static BlobStore blobs;
+    static SamTemplate template;
+    static LocalS3 s3;
+    static String rawBucket;
+    static String lakeBucket;
+    static Map<String, String> deployed;
+    /** Every S3 operation seen in this class, with the IAM action it needed: printed at the end. */
+    static final Map<String, Set<String>> OPERATIONS = new TreeMap<>();
 
     @BeforeAll
     static void startS3() throws Exception {
-        BlobStoreContext context = ContextBuilder.newBuilder("transient")
-                .credentials(ACCESS_KEY, SECRET_KEY)
-                .build(BlobStoreContext.class);
-        blobs = context.getBlobStore();
-        blobs.createContainerInLocation(null, BUCKET);
-        proxy = S3Proxy.builder()
-                .blobStore(blobs)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(10);
-        }
-        Configuration conf = new Configuration();
-        conf.setString("s3.endpoint", endpoint());
-        conf.setString("s3.path.style.access", "true");
-        conf.setString("s3.access-key", ACCESS_KEY);
-        conf.setString("s3.secret-key", SECRET_KEY);
-        FileSystem.initialize(conf, null);
+        template = SamTemplate.load();
+        rawBucket = template.resolveString(Map.of("Ref", "RawBucket"));
+        lakeBucket = template.resolveString(Map.of("Ref", "LakeBucket"));
+        deployed = template.jobProperties(JobConfig.PROPERTY_GROUP);
+        s3 = LocalS3.start(rawBucket, lakeBucket);
     }
 
     @AfterAll
     static void stopS3() throws Exception {
-        FileSystem.initialize(new Configuration(), null);
-        if (proxy != null) {
-            proxy.stop();
+        System.out.println("S3 operations the job made, with the IAM action each needs:");
+        OPERATIONS.forEach((op, actions) -> System.out.println("  " + op + " -> " + actions));
+        if (s3 != null) {
+            s3.close();
         }
     }
 
-    @Test
+    @BeforeEach
+    void emptyBuckets() {
+        for (String bucket : List.of(rawBucket, lakeBucket)) {
+            s3.blobs.clearContainer(bucket);
+        }
+        s3.log.clear();
+    }
+
+    @ParameterizedTest(name = "input.path as {0}://")
+    @ValueSource(strings = {"s3", "s3a"})
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void readsRawObjectsFromS3AndCommitsTheLakeToS3ExactlyOnce(@TempDir Path local) throws Exception {
+    void readsRawObjectsFromS3AndCommitsTheLakeToS3ExactlyOnce(String scheme, @TempDir Path local) throws Exception {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(21).records(4000).days(2)
                 .start(Instant.parse("2026-04-01T00:00:00Z")));
-        Path staged = local.resolve("raw");
-        FirehoseLocalWriter writer = new FirehoseLocalWriter(staged, "clickstream", 5L << 20, 3_600_000L, 21);
-        for (Path object : writer.write(traffic)) {
-            upload(object, "s3://" + BUCKET + "/firehose/" + staged.relativize(object));
-        }
+        land(traffic, local.resolve("raw"), 5L << 20, 21);
 
-        // Run as a user would locally: the local runner, configured only through job keys.
-        Map<String, String> keys = new HashMap<>();
-        keys.put("input.path", "s3://" + BUCKET + "/firehose");
-        keys.put("output.lake.path", "s3a://" + BUCKET + "/lake/events");
-        keys.put("output.dead-letter.path", "s3://" + BUCKET + "/lake/dead-letter");
+        // Run as a user would locally: the local runner, configured only through job keys, with the template's paths.
+        Map<String, String> keys = new HashMap<>(deployed);
+        keys.put("input.path", deployed.get("input.path").replaceFirst("^s3:", scheme + ":"));
         keys.put("input.mode", "bounded");
         keys.put("job.version", "s3-test");
         keys.put("checkpoint.interval", "1s");
         keys.put("web-ui.enabled", "false");
-        keys.put("s3.endpoint", endpoint());
-        keys.put("s3.path-style-access", "true");
-        keys.put("s3.access-key", ACCESS_KEY);
-        keys.put("s3.secret-key", SECRET_KEY);
+        keys.putAll(s3.jobKeys());
         Accounting accounting = LocalRunner.run(JobConfig.fromMap(keys));
 
-        List<String> lakeKeys = keys("lake/events/");
+        List<String> lakeKeys = s3.keys(lakeBucket, "events/");
         assertThat(lakeKeys).isNotEmpty().allSatisfy(k -> assertThat(k)
-                .matches("lake/events/year=2026/month=04/day=0[1-3]/part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
-        assertThat(keys("lake/dead-letter/")).isNotEmpty()
-                .allSatisfy(k -> assertThat(k).matches("lake/dead-letter/failure_type=[a-z_]+/processing_date=[0-9-]+/part-[0-9a-f-]+-\\d+\\.json\\.gz"));
+                .matches("events/year=2026/month=04/day=0[1-3]/part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
+        assertThat(s3.keys(lakeBucket, "dead-letter/")).isNotEmpty()
+                .allSatisfy(k -> assertThat(k).matches("dead-letter/failure_type=[a-z_]+/processing_date=[0-9-]+/part-[0-9a-f-]+-\\d+\\.json\\.gz"));
 
-        Path downloaded = download(lakeKeys, local.resolve("lake"));
-        Set<String> expected = traffic.stream().filter(r -> r.fate() == Fate.VALID).map(GeneratedRecord::eventId).collect(Collectors.toSet());
+        Path downloaded = s3.download(lakeBucket, lakeKeys, local.resolve("lake"));
+        Set<String> expected = ids(traffic);
         try (LakeReader reader = new LakeReader(downloaded)) {
             List<Map<String, Object>> rows = reader.query("SELECT event_id, source_file FROM events");
             assertThat(rows).hasSize(expected.size());
             assertThat(rows.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
-            assertThat(rows).allSatisfy(r -> assertThat((String) r.get("source_file")).startsWith("s3://" + BUCKET + "/firehose/2026/04/"));
+            assertThat(rows).allSatisfy(r -> assertThat((String) r.get("source_file")).startsWith(keys.get("input.path") + "/2026/04/"));
         }
         assertThat(accounting.balanced()).as(accounting.toString()).isTrue();
         assertThat(accounting.written).isEqualTo(expected.size());
         assertThat(accounting.deadLettered()).isEqualTo(traffic.stream()
                 .filter(r -> r.fate() != Fate.VALID && r.fate() != Fate.DUPLICATE).count());
+
+        assertEveryRequestAllowedByTheFlinkRole();
     }
 
     @Test
@@ -144,15 +132,10 @@ class S3EndToEndTest {
     void aTaskFailureOnS3IsRecoveredWithoutLossOrDuplicates(@TempDir Path local) throws Exception {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(22).records(6000).days(1)
                 .start(Instant.parse("2026-04-10T00:00:00Z")));
-        Path staged = local.resolve("raw");
-        for (Path object : new FirehoseLocalWriter(staged, "clickstream", 256 * 1024, 3_600_000L, 22).write(traffic)) {
-            upload(object, "s3://" + BUCKET + "/failover/raw/" + staged.relativize(object));
-        }
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", "s3://" + BUCKET + "/failover/raw",
-                "output.lake.path", "s3://" + BUCKET + "/failover/lake",
-                "output.dead-letter.path", "s3://" + BUCKET + "/failover/dead-letter",
-                "input.mode", "bounded"));
+        land(traffic, local.resolve("raw"), 256 * 1024, 22);
+        Map<String, String> keys = new HashMap<>(deployed);
+        keys.put("input.mode", "bounded");
+        JobConfig config = JobConfig.fromMap(keys);
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -174,51 +157,66 @@ class S3EndToEndTest {
         }
         assertThat(failures).hasValue(1);
 
-        List<String> visible = keys("failover/lake/").stream()
-                .filter(k -> !k.substring(k.lastIndexOf('/') + 1).startsWith("_") && !k.substring(k.lastIndexOf('/') + 1).startsWith("."))
-                .collect(Collectors.toList());
-        assertThat(visible).isNotEmpty().allSatisfy(k -> assertThat(k).matches("failover/lake/year=2026/month=04/day=1[01]/part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
-        Path downloaded = download(visible, local.resolve("lake"));
-        Set<String> expected = traffic.stream().filter(r -> r.fate() == Fate.VALID).map(GeneratedRecord::eventId).collect(Collectors.toSet());
+        List<String> visible = s3.visibleKeys(lakeBucket, "events/");
+        assertThat(visible).isNotEmpty().allSatisfy(k -> assertThat(k).matches("events/year=2026/month=04/day=1[01]/part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
+        Path downloaded = s3.download(lakeBucket, visible, local.resolve("lake"));
+        Set<String> expected = ids(traffic);
         try (LakeReader reader = new LakeReader(downloaded)) {
             List<Map<String, Object>> rows = reader.query("SELECT event_id FROM events");
             assertThat(rows).hasSize(expected.size());
             assertThat(rows.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
         }
+        assertEveryRequestAllowedByTheFlinkRole();
     }
 
-    /** Copies objects out of the bucket, keeping their keys as paths, so DuckDB can read them. */
-    private static Path download(List<String> keys, Path folder) throws IOException {
-        for (String key : keys) {
-            Path target = folder.resolve(key);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = blobs.getBlob(BUCKET, key).getPayload().openStream()) {
-                Files.copy(in, target);
+    /** Lands traffic in Firehose's layout under the deployed input path (uploads are not the job's requests). */
+    private static void land(List<GeneratedRecord> traffic, Path staged, long objectBytes, long seed) throws Exception {
+        for (Path object : new FirehoseLocalWriter(staged, "clickstream", objectBytes, 3_600_000L, seed).write(traffic)) {
+            s3.upload(object, deployed.get("input.path") + "/" + staged.relativize(object));
+        }
+        s3.log.clear();
+    }
+
+    private static void assertEveryRequestAllowedByTheFlinkRole() {
+        List<S3Request> requests = s3.log.requests();
+        assertThat(requests).as("requests the job made").isNotEmpty();
+        List<String> refused = refusedByTheTemplate(template, requests);
+        for (S3Request r : requests) {
+            synchronized (OPERATIONS) {
+                OPERATIONS.computeIfAbsent(r.operation(), o -> new java.util.TreeSet<>())
+                        .addAll(r.authorizations().stream().map(a -> a.action).collect(Collectors.toList()));
             }
         }
-        return folder;
+        assertThat(refused).as("requests sam-template.yaml's FlinkRole would not allow on Amazon S3").isEmpty();
+        assertThat(requests.stream().map(S3Request::operation).collect(Collectors.toSet()))
+                .as("the job listed, read, uploaded in parts and committed")
+                .contains("HeadObject", "ListObjectsV2", "GetObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
     }
 
-    private static String endpoint() {
-        return "http://127.0.0.1:" + proxy.getPort();
-    }
-
-    private static void upload(Path file, String uri) throws Exception {
-        org.apache.flink.core.fs.Path target = new org.apache.flink.core.fs.Path(uri);
-        try (FSDataOutputStream out = target.getFileSystem().create(target, FileSystem.WriteMode.NO_OVERWRITE)) {
-            Files.copy(file, out);
+    /** Each request the role and the buckets' policies would refuse, with the permission it lacks. */
+    static List<String> refusedByTheTemplate(SamTemplate template, List<S3Request> requests) {
+        IamPolicy role = IamPolicy.ofRole(template, "FlinkRole");
+        Map<String, IamPolicy> bucketPolicies = new HashMap<>();
+        for (String id : template.resourcesOfType("AWS::S3::BucketPolicy")) {
+            String bucket = template.resolveString(template.properties(id).get("Bucket"));
+            bucketPolicies.put(bucket, IamPolicy.ofDocument(template, id));
         }
-    }
-
-    /** Every object under a prefix, in-progress uploads and markers included. */
-    private static List<String> keys(String prefix) {
-        List<String> keys = new ArrayList<>();
-        for (StorageMetadata m : blobs.list(BUCKET, ListContainerOptions.Builder.prefix(prefix).recursive())) {
-            if (m.getName().endsWith("/")) {
-                continue;
+        List<String> refused = new ArrayList<>();
+        for (S3Request r : requests) {
+            for (Authorization a : r.authorizations()) {
+                IamPolicy.Decision identity = role.evaluate(a.action, a.resource, a.context);
+                IamPolicy bucketPolicy = bucketPolicies.get(r.bucket);
+                IamPolicy.Decision resource = bucketPolicy == null ? IamPolicy.Decision.IMPLICIT_DENY : bucketPolicy.evaluate(a.action, a.resource, a.context);
+                IamPolicy.Decision decision = IamPolicy.combine(identity, resource);
+                if (decision != IamPolicy.Decision.ALLOW) {
+                    refused.add(r + ": needs " + a + " (" + decision + ")");
+                }
             }
-            keys.add(m.getName());
         }
-        return keys;
+        return refused;
+    }
+
+    private static Set<String> ids(List<GeneratedRecord> traffic) {
+        return traffic.stream().filter(r -> r.fate() == Fate.VALID).map(GeneratedRecord::eventId).collect(Collectors.toSet());
     }
 }

@@ -54,7 +54,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
                 .build());
         seen = getRuntimeContext().getState(descriptor);
         duplicates = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DUPLICATES);
-        conflicts = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DEAD_LETTER_PREFIX + FailureType.ID_CONFLICT.folderName());
+        conflicts = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(FailureType.ID_CONFLICT));
     }
 
     @Override

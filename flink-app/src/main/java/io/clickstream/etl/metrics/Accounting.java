@@ -24,7 +24,7 @@ public final class Accounting {
         duplicates = value(accumulators, PipelineMetrics.DUPLICATES);
         piiFieldsRemoved = value(accumulators, PipelineMetrics.PII_FIELDS_REMOVED);
         for (FailureType type : FailureType.values()) {
-            deadLetters.put(type, value(accumulators, PipelineMetrics.DEAD_LETTER_PREFIX + type.folderName()));
+            deadLetters.put(type, value(accumulators, PipelineMetrics.deadLetters(type)));
         }
     }
 

@@ -1,8 +1,15 @@
 package io.clickstream.etl.metrics;
 
+import io.clickstream.etl.model.FailureType;
+
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The pipeline's counters. Each is a Flink metric in the {@code kinesisanalytics} group, which MSF
@@ -19,9 +26,30 @@ public final class PipelineMetrics {
     public static final String WRITTEN = "recordsWritten";
     public static final String DUPLICATES = "duplicatesDropped";
     public static final String PII_FIELDS_REMOVED = "piiFieldsRemoved";
-    public static final String DEAD_LETTER_PREFIX = "deadLetters_";
+    /** Every counter name, in the order they are documented. */
+    public static final List<String> NAMES;
+
+    static {
+        List<String> names = new ArrayList<>(List.of(RECORDS_IN, OBJECTS_READ, WRITTEN, DUPLICATES, PII_FIELDS_REMOVED));
+        for (FailureType type : FailureType.values()) {
+            names.add(deadLetters(type));
+        }
+        NAMES = Collections.unmodifiableList(names);
+    }
 
     private PipelineMetrics() {
+    }
+
+    /**
+     * The counter of one failure type, e.g. {@code deadLettersMalformedJson}. Letters only: MSF
+     * publishes custom metrics whose names are alphanumeric.
+     */
+    public static String deadLetters(FailureType type) {
+        StringBuilder name = new StringBuilder("deadLetters");
+        for (String word : type.name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return name.toString();
     }
 
     public static Counter counter(RuntimeContext context, String name) {

@@ -51,7 +51,7 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
         deadLetters = new EnumMap<>(FailureType.class);
         for (FailureType type : FailureType.values()) {
             if (type != FailureType.ID_CONFLICT) {
-                deadLetters.put(type, PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DEAD_LETTER_PREFIX + type.folderName()));
+                deadLetters.put(type, PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(type)));
             }
         }
     }

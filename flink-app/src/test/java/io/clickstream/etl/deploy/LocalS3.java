@@ -1,0 +1,132 @@
+package io.clickstream.etl.deploy;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileSystem;
+
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.ListContainerOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An S3 API server on loopback (S3Proxy over an in-memory jclouds store) with a log of every
+ * request it answers, and Flink's S3 file systems pointed at it.
+ */
+public final class LocalS3 implements AutoCloseable {
+
+    public static final String ACCESS_KEY = "test-access";
+    public static final String SECRET_KEY = "test-secret-key";
+
+    public final BlobStore blobs;
+    public final S3RequestLog log;
+    private final S3Proxy proxy;
+
+    private LocalS3(BlobStore blobs, S3Proxy proxy, S3RequestLog log) {
+        this.blobs = blobs;
+        this.proxy = proxy;
+        this.log = log;
+    }
+
+    public static LocalS3 start(String... buckets) throws Exception {
+        BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials(ACCESS_KEY, SECRET_KEY).build(BlobStoreContext.class);
+        BlobStore blobs = context.getBlobStore();
+        for (String bucket : buckets) {
+            blobs.createContainerInLocation(null, bucket);
+        }
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(blobs)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        S3RequestLog log = S3RequestLog.install(proxy);
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(10);
+        }
+        LocalS3 s3 = new LocalS3(blobs, proxy, log);
+        FileSystem.initialize(s3.flinkConfiguration(), null);
+        return s3;
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + proxy.getPort();
+    }
+
+    /** What a Flink cluster needs to reach this server through its S3 file system. */
+    public Configuration flinkConfiguration() {
+        Configuration conf = new Configuration();
+        flinkSettings().forEach(conf::setString);
+        return conf;
+    }
+
+    public Map<String, String> flinkSettings() {
+        return Map.of("s3.endpoint", endpoint(), "s3.path.style.access", "true", "s3.access-key", ACCESS_KEY, "s3.secret-key", SECRET_KEY);
+    }
+
+    /** The job keys of a local run against this server. */
+    public Map<String, String> jobKeys() {
+        return Map.of("s3.endpoint", endpoint(), "s3.path-style-access", "true", "s3.access-key", ACCESS_KEY, "s3.secret-key", SECRET_KEY);
+    }
+
+    /** Uploads a local file through Flink's S3 file system. */
+    public void upload(Path file, String uri) throws IOException {
+        org.apache.flink.core.fs.Path target = new org.apache.flink.core.fs.Path(uri);
+        try (FSDataOutputStream out = target.getFileSystem().create(target, FileSystem.WriteMode.NO_OVERWRITE)) {
+            Files.copy(file, out);
+        }
+    }
+
+    /** Every object under a prefix, in-progress uploads' parked tails included, folder markers not. */
+    public List<String> keys(String bucket, String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (StorageMetadata m : blobs.list(bucket, ListContainerOptions.Builder.prefix(prefix).recursive())) {
+            if (!m.getName().endsWith("/")) {
+                keys.add(m.getName());
+            }
+        }
+        return keys;
+    }
+
+    /** Only the objects Athena would read: no name starting with '_' or '.'. */
+    public List<String> visibleKeys(String bucket, String prefix) {
+        List<String> visible = new ArrayList<>();
+        for (String k : keys(bucket, prefix)) {
+            String name = k.substring(k.lastIndexOf('/') + 1);
+            if (!name.startsWith("_") && !name.startsWith(".")) {
+                visible.add(k);
+            }
+        }
+        return visible;
+    }
+
+    /** Copies objects out of a bucket, keeping their keys as paths, so DuckDB can read them. */
+    public Path download(String bucket, List<String> keys, Path folder) throws IOException {
+        for (String key : keys) {
+            Path target = folder.resolve(key);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = blobs.getBlob(bucket, key).getPayload().openStream()) {
+                Files.copy(in, target);
+            }
+        }
+        return folder;
+    }
+
+    @Override
+    public void close() throws Exception {
+        FileSystem.initialize(new Configuration(), null);
+        proxy.stop();
+    }
+}
