@@ -169,12 +169,11 @@ class S3EndToEndTest {
         assertEveryRequestAllowedByTheFlinkRole();
     }
 
-    /** Lands traffic in Firehose's layout under the deployed input path (uploads are not the job's requests). */
+    /** Lands traffic in Firehose's layout under the deployed input path, straight into the store (not the job's requests). */
     private static void land(List<GeneratedRecord> traffic, Path staged, long objectBytes, long seed) throws Exception {
         for (Path object : new FirehoseLocalWriter(staged, "clickstream", objectBytes, 3_600_000L, seed).write(traffic)) {
-            s3.upload(object, deployed.get("input.path") + "/" + staged.relativize(object));
+            s3.put(deployed.get("input.path") + "/" + staged.relativize(object), object);
         }
-        s3.log.clear();
     }
 
     private static void assertEveryRequestAllowedByTheFlinkRole() {

@@ -1,29 +1,24 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.deploy.IamPolicy;
+import io.clickstream.etl.deploy.SamTemplate;
+import io.clickstream.etl.local.LocalAthena;
+import io.clickstream.etl.metrics.PipelineMetrics;
 import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
 
 import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,51 +26,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static io.clickstream.etl.deploy.SamTemplate.list;
+import static io.clickstream.etl.deploy.SamTemplate.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Checks {@code sam-template.yaml} against the job, the queries and the rules of a safe deployment. */
+/**
+ * Checks {@code sam-template.yaml} against the job, the queries and what AWS enforces at deploy
+ * and run time that CloudFormation's schema does not: name lengths, who may publish to an
+ * encrypted topic, deletable resources, metric names MSF publishes, permissions services need.
+ * The schema itself is checked by {@link CloudFormationSchemaTest}.
+ */
 class SamTemplateTest {
 
-    static final Path TEMPLATE = Paths.get("..", "sam-template.yaml");
     static final Set<String> LOCAL_ONLY_KEYS = Set.of("parallelism", "checkpoint.interval", "checkpoint.dir", "web-ui.port",
             "web-ui.enabled", "s3.endpoint", "s3.path-style-access", "s3.access-key", "s3.secret-key");
-    /** Sample values a deployment gives the template's references. */
-    static final Map<String, String> SAMPLE = Map.of("RawBucket", "raw-bucket", "LakeBucket", "lake-bucket",
-            "AWS::AccountId", "123456789012", "AWS::Region", "eu-west-1", "AWS::Partition", "aws", "ProjectName", "clickstream");
+    /** Flink metrics MSF forwards that are counters since the task started (only their RATE() means anything). */
+    static final Set<String> FLINK_COUNTERS = Set.of("fullRestarts", "numberOfFailedCheckpoints");
 
-    static Map<String, Object> template;
+    static SamTemplate stack;
     static Map<String, Object> resources;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
-    static void parse() throws Exception {
-        try (Reader in = Files.newBufferedReader(TEMPLATE)) {
-            template = new Yaml(new CloudFormationConstructor()).load(in);
-        }
-        resources = (Map<String, Object>) template.get("Resources");
+    static void parse() {
+        stack = SamTemplate.load();
+        resources = stack.resources;
     }
 
     @Test
     void declaresTheWholeStack() {
-        assertThat(template.get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
-        Map<String, Long> types = resources.values().stream().collect(Collectors.groupingBy(r -> (String) map(r).get("Type"), Collectors.counting()));
+        assertThat(stack.template.get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
+        Map<String, Long> types = resources.keySet().stream().collect(Collectors.groupingBy(stack::type, Collectors.counting()));
         assertThat(types).containsEntry("AWS::S3::Bucket", 3L).containsEntry("AWS::S3::BucketPolicy", 3L)
                 .containsEntry("AWS::KinesisFirehose::DeliveryStream", 1L).containsEntry("AWS::KinesisAnalyticsV2::Application", 1L)
                 .containsEntry("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption", 1L).containsEntry("AWS::Glue::Database", 1L)
                 .containsEntry("AWS::Glue::Crawler", 1L).containsEntry("AWS::Glue::Table", 2L).containsEntry("AWS::Athena::WorkGroup", 1L);
-        assertThat(types.get("AWS::CloudWatch::Alarm")).isGreaterThanOrEqualTo(6);
-        assertThat(map(map(resources.get("FlinkApplication")).get("Properties")).get("RuntimeEnvironment")).isEqualTo("FLINK-1_20");
-        assertThat(map(template.get("Outputs")).keySet()).contains("DeliveryStreamName", "RawBucketName", "LakeBucketName",
-                "ApplicationName", "GlueDatabaseName", "AthenaWorkGroupName", "StartApplicationCommand");
+        assertThat(types.get("AWS::CloudWatch::Alarm")).isGreaterThanOrEqualTo(7);
+        assertThat(stack.properties("FlinkApplication").get("RuntimeEnvironment")).isEqualTo("FLINK-1_20");
+        assertThat(map(stack.template.get("Outputs")).keySet()).contains("DeliveryStreamName", "RawBucketName", "LakeBucketName",
+                "ApplicationName", "GlueDatabaseName", "AthenaWorkGroupName", "StartApplicationCommand", "ProducerPolicyArn");
     }
 
     @Test
     void everyReferenceNamesAParameterResourceOrCondition() {
-        Set<String> names = new HashSet<>(map(template.get("Parameters")).keySet());
+        Set<String> names = new HashSet<>(map(stack.template.get("Parameters")).keySet());
         names.addAll(resources.keySet());
-        Set<String> conditions = map(template.get("Conditions")).keySet();
+        Set<String> conditions = map(stack.template.get("Conditions")).keySet();
         List<String> unknown = new ArrayList<>();
-        walk(template, (key, value) -> {
+        walk(stack.template, (key, value) -> {
             if (key.equals("Ref") && !((String) value).startsWith("AWS::") && !names.contains(value)) {
                 unknown.add("Ref " + value);
             } else if (key.equals("Fn::GetAtt")) {
@@ -85,10 +82,11 @@ class SamTemplateTest {
                 }
             } else if (key.equals("Fn::Sub")) {
                 String text = value instanceof List ? (String) ((List<?>) value).get(0) : (String) value;
+                Set<String> local = value instanceof List ? map(((List<?>) value).get(1)).keySet() : Set.of();
                 Matcher m = Pattern.compile("\\$\\{([^}!][^}]*)}").matcher(text);
                 while (m.find()) {
                     String name = m.group(1).split("\\.")[0];
-                    if (!name.startsWith("AWS::") && !names.contains(name)) {
+                    if (!name.startsWith("AWS::") && !names.contains(name) && !local.contains(name)) {
                         unknown.add("Sub ${" + m.group(1) + "}");
                     }
                 }
@@ -103,64 +101,65 @@ class SamTemplateTest {
 
     @Test
     void theApplicationGetsExactlyValidJobKeys() {
-        Map<String, String> keys = jobProperties();
+        Map<String, String> keys = stack.jobProperties(JobConfig.PROPERTY_GROUP);
         assertThat(JobConfig.DEFAULTS.keySet()).containsAll(keys.keySet());
         assertThat(keys.keySet()).doesNotContainAnyElementsOf(LOCAL_ONLY_KEYS);
         JobConfig config = JobConfig.fromMap(keys);
-        assertThat(config.inputPath).isEqualTo("s3://raw-bucket/firehose");
-        assertThat(config.lakePath).isEqualTo("s3://lake-bucket/events");
-        assertThat(config.deadLetterPath).isEqualTo("s3://lake-bucket/dead-letter");
+        assertThat(config.inputPath).isEqualTo("s3://clickstream-raw-123456789012-eu-west-1/firehose");
+        assertThat(config.lakePath).isEqualTo("s3://clickstream-lake-123456789012-eu-west-1/events");
+        assertThat(config.deadLetterPath).isEqualTo("s3://clickstream-lake-123456789012-eu-west-1/dead-letter");
     }
 
     @Test
     void pathsLineUpBetweenFirehoseTheJobTheCrawlerAndTheTables() {
-        Map<String, String> keys = jobProperties();
-        Map<String, Object> s3 = map(map(map(resources.get("DeliveryStream")).get("Properties")).get("ExtendedS3DestinationConfiguration"));
-        String landing = "s3://raw-bucket/" + s3.get("Prefix");
-        String errors = "s3://raw-bucket/" + s3.get("ErrorOutputPrefix");
-        assertThat(landing).startsWith(keys.get("input.path") + "/");
-        assertThat(errors).doesNotStartWith(keys.get("input.path") + "/");
+        Map<String, String> keys = stack.jobProperties(JobConfig.PROPERTY_GROUP);
+        String raw = "s3://" + stack.resolveString(Map.of("Ref", "RawBucket")) + "/";
+        Map<String, Object> s3 = map(stack.properties("DeliveryStream").get("ExtendedS3DestinationConfiguration"));
+        assertThat(raw + s3.get("Prefix")).startsWith(keys.get("input.path") + "/");
+        assertThat(raw + s3.get("ErrorOutputPrefix")).doesNotStartWith(keys.get("input.path") + "/");
         assertThat(s3.get("CompressionFormat")).isEqualTo("GZIP");
 
         String lake = keys.get("output.lake.path") + "/";
-        Map<String, Object> crawler = map(map(resources.get("LakeCrawler")).get("Properties"));
-        List<?> targets = (List<?>) map(crawler.get("Targets")).get("S3Targets");
-        assertThat(resolve(map(targets.get(0)).get("Path"))).isEqualTo(lake);
+        Map<String, Object> crawler = stack.properties("LakeCrawler");
+        assertThat(stack.resolveString(map(list(map(crawler.get("Targets")).get("S3Targets")).get(0)).get("Path"))).isEqualTo(lake);
         assertThat(map(crawler.get("RecrawlPolicy")).get("RecrawlBehavior")).isEqualTo("CRAWL_NEW_FOLDERS_ONLY");
         assertThat(map(crawler.get("SchemaChangePolicy")).get("DeleteBehavior")).isEqualTo("LOG");
 
-        Map<String, Object> events = map(map(map(resources.get("EventsTable")).get("Properties")).get("TableInput"));
-        assertThat(resolve(map(events.get("StorageDescriptor")).get("Location"))).isEqualTo(lake);
-        assertThat(resolve(map(events.get("Parameters")).get("storage.location.template"))).isEqualTo(lake + "year=${year}/month=${month}/day=${day}/");
-        List<?> columns = (List<?>) map(events.get("StorageDescriptor")).get("Columns");
+        Map<String, Object> events = map(stack.properties("EventsTable").get("TableInput"));
+        assertThat(stack.resolveString(map(events.get("StorageDescriptor")).get("Location"))).isEqualTo(lake);
+        assertThat(stack.resolveString(map(events.get("Parameters")).get("storage.location.template")))
+                .isEqualTo(lake + "year=${year}/month=${month}/day=${day}/");
+        List<Object> columns = list(map(events.get("StorageDescriptor")).get("Columns"));
         assertThat(columns.stream().map(c -> map(c).get("Name")).collect(Collectors.toList()))
                 .isEqualTo(ClickEventParquetWriter.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
 
-        Map<String, Object> dead = map(map(map(resources.get("DeadLettersTable")).get("Properties")).get("TableInput"));
-        assertThat(resolve(map(dead.get("StorageDescriptor")).get("Location"))).isEqualTo(keys.get("output.dead-letter.path") + "/")
+        Map<String, Object> dead = map(stack.properties("DeadLettersTable").get("TableInput"));
+        assertThat(stack.resolveString(map(dead.get("StorageDescriptor")).get("Location"))).isEqualTo(keys.get("output.dead-letter.path") + "/")
                 .doesNotStartWith(lake);
     }
 
     @Test
     void everyIamStatementIsScoped() {
         List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, Object> r : resources.entrySet()) {
-            if (!"AWS::IAM::Role".equals(map(r.getValue()).get("Type"))) {
-                continue;
+        for (String id : resources.keySet()) {
+            List<Object> documents = new ArrayList<>();
+            if (stack.type(id).equals("AWS::IAM::Role")) {
+                assertThat(stack.properties(id)).doesNotContainKey("ManagedPolicyArns");
+                list(stack.properties(id).get("Policies")).forEach(p -> documents.add(map(p).get("PolicyDocument")));
+            } else if (stack.type(id).equals("AWS::IAM::ManagedPolicy")) {
+                documents.add(stack.properties(id).get("PolicyDocument"));
             }
-            Map<String, Object> props = map(map(r.getValue()).get("Properties"));
-            assertThat(props).doesNotContainKey("ManagedPolicyArns");
-            for (Object policy : (List<?>) props.get("Policies")) {
-                for (Object statement : (List<?>) map(map(policy).get("PolicyDocument")).get("Statement")) {
+            for (Object document : documents) {
+                for (Object statement : list(map(document).get("Statement"))) {
                     Map<String, Object> s = map(statement);
-                    List<?> actions = s.get("Action") instanceof List ? (List<?>) s.get("Action") : List.of(s.get("Action"));
-                    List<?> targets = s.get("Resource") instanceof List ? (List<?>) s.get("Resource") : List.of(s.get("Resource"));
+                    List<Object> actions = list(s.get("Action"));
+                    List<Object> targets = list(s.get("Resource"));
                     if (actions.stream().anyMatch(a -> a.toString().endsWith("*"))) {
-                        problems.add(r.getKey() + ": wildcard action " + actions);
+                        problems.add(id + ": wildcard action " + actions);
                     }
                     boolean metricsOnly = actions.equals(List.of("cloudwatch:PutMetricData"));
                     if (targets.contains("*") && !metricsOnly) {
-                        problems.add(r.getKey() + ": '*' resource for " + actions);
+                        problems.add(id + ": '*' resource for " + actions);
                     }
                 }
             }
@@ -169,35 +168,205 @@ class SamTemplateTest {
     }
 
     @Test
-    void everyBucketIsEncryptedPrivateAndTlsOnly() {
-        for (Map.Entry<String, Object> r : resources.entrySet()) {
-            if (!"AWS::S3::Bucket".equals(map(r.getValue()).get("Type"))) {
-                continue;
-            }
-            Map<String, Object> props = map(map(r.getValue()).get("Properties"));
-            assertThat(props).as(r.getKey()).containsKeys("BucketEncryption", "LifecycleConfiguration");
-            assertThat(map(props.get("PublicAccessBlockConfiguration")).values()).as(r.getKey()).hasSize(4).containsOnly(true);
-            boolean tlsOnly = resources.values().stream().map(SamTemplateTest::map)
-                    .filter(p -> "AWS::S3::BucketPolicy".equals(p.get("Type")))
-                    .map(p -> map(p.get("Properties")))
-                    .filter(p -> Map.of("Ref", r.getKey()).equals(p.get("Bucket")))
-                    .flatMap(p -> ((List<?>) map(p.get("PolicyDocument")).get("Statement")).stream().map(SamTemplateTest::map))
-                    .anyMatch(s -> "Deny".equals(s.get("Effect")) && String.valueOf(s.get("Condition")).contains("aws:SecureTransport=false"));
-            assertThat(tlsOnly).as("%s denies non-TLS access", r.getKey()).isTrue();
+    void everyBucketIsEncryptedPrivateTlsOnlyAndOutlivesTheStack() {
+        for (String bucket : stack.resourcesOfType("AWS::S3::Bucket")) {
+            Map<String, Object> props = stack.properties(bucket);
+            assertThat(props).as(bucket).containsKeys("BucketEncryption", "LifecycleConfiguration");
+            assertThat(map(props.get("PublicAccessBlockConfiguration")).values()).as(bucket).hasSize(4).containsOnly(true);
+            // A stack delete fails on a non-empty bucket unless it is retained, and must never take the lake with it.
+            assertThat(stack.resource(bucket)).as(bucket).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+            String name = stack.resolveString(Map.of("Ref", bucket));
+            boolean tlsOnly = stack.resourcesOfType("AWS::S3::BucketPolicy").stream()
+                    .filter(p -> name.equals(stack.resolveString(stack.properties(p).get("Bucket"))))
+                    .map(p -> IamPolicy.ofDocument(stack, p))
+                    .anyMatch(p -> p.evaluate("s3:GetObject", "arn:aws:s3:::" + name + "/x", Map.of("aws:SecureTransport", "false"))
+                            == IamPolicy.Decision.EXPLICIT_DENY);
+            assertThat(tlsOnly).as("%s denies non-TLS access", bucket).isTrue();
         }
+    }
+
+    @Test
+    void theWorkgroupCanBeDeletedAfterQueriesRan() {
+        for (String workgroup : stack.resourcesOfType("AWS::Athena::WorkGroup")) {
+            assertThat(stack.properties(workgroup)).as(workgroup).containsEntry("RecursiveDeleteOption", true);
+        }
+    }
+
+    @Test
+    void everyNameFitsItsServiceForTheLongestProjectNameInTheLongestRegion() {
+        String pattern = (String) map(map(stack.template.get("Parameters")).get("ProjectName")).get("AllowedPattern");
+        Matcher bounds = Pattern.compile("\\[a-z\\]\\[a-z0-9-\\]\\{(\\d+),(\\d+)}").matcher(pattern);
+        assertThat(bounds.matches()).as("ProjectName pattern %s", pattern).isTrue();
+        String longest = "p" + "x-".repeat(30).substring(0, Integer.parseInt(bounds.group(2)));
+        assertThat(longest).matches(pattern);
+        SamTemplate big = SamTemplate.load(SamTemplate.LONGEST_REGION, Map.of("ProjectName", longest));
+        List<String> problems = new ArrayList<>();
+        for (String id : big.resources.keySet()) {
+            for (NameRule rule : NAME_RULES) {
+                if (!rule.type.equals(big.type(id))) {
+                    continue;
+                }
+                String name = big.resolveString(rule.name(big.properties(id)));
+                if (name.length() > rule.maxLength || !name.matches(rule.allowed)) {
+                    problems.add(id + " " + rule.property + " '" + name + "' (" + name.length() + " chars): allowed " + rule.allowed
+                            + " up to " + rule.maxLength);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void twoStacksInOneAccountShareNoName() {
+        Map<String, String> a = names(SamTemplate.load("eu-west-1", Map.of("ProjectName", "shop-a")));
+        Map<String, String> b = names(SamTemplate.load("eu-west-1", Map.of("ProjectName", "shop-b")));
+        assertThat(a).hasSizeGreaterThanOrEqualTo(NAME_RULES.size());
+        assertThat(a.values()).doesNotContainAnyElementsOf(b.values());
+        assertThat(a).containsEntry("GlueDatabase", "shop_a_db");
+        // IAM and queries name the stack's database, not a fixed one.
+        String crawler = String.valueOf(SamTemplate.load("eu-west-1", Map.of("ProjectName", "shop-a")).resolve(stack.properties("CrawlerRole").get("Policies")));
+        assertThat(crawler).contains("database/shop_a_db").doesNotContain("clickstream_db");
+        for (String id : stack.resourcesOfType("AWS::Athena::NamedQuery")) {
+            assertThat((String) stack.properties(id).get("QueryString")).as(id).doesNotContain("clickstream_db");
+            assertThat(stack.properties(id).get("Database")).as(id).isEqualTo(Map.of("Ref", "GlueDatabase"));
+        }
+    }
+
+    @Test
+    void alarmsPublishToATopicCloudWatchMayUse() {
+        for (String alarm : stack.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            for (Object action : list(stack.properties(alarm).get("AlarmActions"))) {
+                String topic = (String) map(action).get("Ref");
+                assertThat(stack.type(topic)).as(alarm).isEqualTo("AWS::SNS::Topic");
+                Object key = stack.properties(topic).get("KmsMasterKeyId");
+                if (key == null) {
+                    continue;
+                }
+                // An AWS-managed key (alias/aws/sns) cannot grant cloudwatch.amazonaws.com: only a key of the stack can.
+                assertThat(key).as("%s: KMS key of %s", alarm, topic).isInstanceOf(Map.class);
+                String keyId = (String) map(key).get("Ref");
+                assertThat(stack.type(keyId)).isEqualTo("AWS::KMS::Key");
+                for (String needed : List.of("kms:Decrypt", "kms:GenerateDataKey")) {
+                    assertThat(allowsService(stack.properties(keyId).get("KeyPolicy"), "cloudwatch.amazonaws.com", needed))
+                            .as("%s key policy lets CloudWatch %s", keyId, needed).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void alarmsOnTheJobsMetricsUsePublishedNamesAndRates() {
+        Set<String> custom = new HashSet<>(PipelineMetrics.NAMES);
+        List<String> problems = new ArrayList<>();
+        for (String alarm : stack.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            Map<String, Object> p = stack.properties(alarm);
+            boolean onMsf = "AWS/KinesisAnalytics".equals(p.get("Namespace"));
+            String expressions = list(p.get("Metrics")).stream().map(m -> String.valueOf(map(m).get("Expression"))).collect(Collectors.joining(" "));
+            for (Object m : list(p.get("Metrics"))) {
+                Map<String, Object> query = map(m);
+                if (!query.containsKey("MetricStat")) {
+                    continue;
+                }
+                Map<String, Object> metric = map(map(query.get("MetricStat")).get("Metric"));
+                if (!"AWS/KinesisAnalytics".equals(metric.get("Namespace"))) {
+                    continue;
+                }
+                onMsf = true;
+                String name = (String) metric.get("MetricName");
+                boolean counter = custom.contains(name) || FLINK_COUNTERS.contains(name);
+                if (!name.matches("[A-Za-z0-9]+")) {
+                    problems.add(alarm + ": metric " + name + " is not alphanumeric (MSF does not publish it)");
+                }
+                if (Character.isLowerCase(name.charAt(0)) && !counter && !MSF_METRICS.contains(name)) {
+                    problems.add(alarm + ": metric " + name + " is neither published by MSF nor registered by the job");
+                }
+                if (counter && (Boolean.TRUE.equals(query.get("ReturnData")) || !expressions.contains("RATE(" + query.get("Id") + ")"))) {
+                    problems.add(alarm + ": counter " + name + " is cumulative; alarm on RATE(" + query.get("Id") + ")");
+                }
+            }
+            if (onMsf && "breaching".equals(p.get("TreatMissingData"))) {
+                problems.add(alarm + ": MSF sends no data before StartApplication; missing data must not breach");
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void anUpgradeThatDropsStateCanBeDeployedThroughTheStack() {
+        Map<String, Object> run = map(stack.properties("FlinkApplication").get("RunConfiguration"));
+        assertThat(run).as("FlinkApplication RunConfiguration (AllowNonRestoredState for upgrades)").isNotNull();
+        Object allow = map(run.get("FlinkRunConfiguration")).get("AllowNonRestoredState");
+        assertThat(allow).isEqualTo(Map.of("Ref", "AllowNonRestoredState"));
+        Map<String, Object> parameter = map(map(stack.template.get("Parameters")).get("AllowNonRestoredState"));
+        assertThat(parameter).containsEntry("Default", "false").containsEntry("AllowedValues", List.of("true", "false"));
+        assertThat(map(run.get("ApplicationRestoreConfiguration"))).containsEntry("ApplicationRestoreType", "RESTORE_FROM_LATEST_SNAPSHOT");
+    }
+
+    @Test
+    void servicesGetThePermissionsTheirDocumentationLists() {
+        String lake = stack.resolveString(Map.of("Ref", "LakeBucket"));
+        String raw = stack.resolveString(Map.of("Ref", "RawBucket"));
+        String database = stack.resolveString(Map.of("Ref", "GlueDatabase"));
+        String glue = "arn:aws:glue:eu-west-1:" + SamTemplate.ACCOUNT + ":";
+        List<String[]> needs = new ArrayList<>();
+        // Glue crawler (Glue developer guide, crawler prerequisites): catalog reads and writes, S3 reads of its target.
+        for (String action : List.of("glue:GetDatabase", "glue:GetDatabases")) {
+            needs.add(new String[] {"CrawlerRole", action, glue + "database/" + database});
+        }
+        for (String action : List.of("glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition",
+                "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition", "glue:BatchCreatePartition",
+                "glue:UpdatePartition", "glue:BatchUpdatePartition")) {
+            needs.add(new String[] {"CrawlerRole", action, glue + "table/" + database + "/clickstream_events"});
+        }
+        needs.add(new String[] {"CrawlerRole", "s3:GetBucketLocation", "arn:aws:s3:::" + lake});
+        needs.add(new String[] {"CrawlerRole", "s3:ListBucket", "arn:aws:s3:::" + lake});
+        needs.add(new String[] {"CrawlerRole", "s3:GetObject", "arn:aws:s3:::" + lake + "/events/year=2026/month=01/day=01/part-0-0.snappy.parquet"});
+        needs.add(new String[] {"CrawlerRole", "logs:PutLogEvents", "arn:aws:logs:eu-west-1:" + SamTemplate.ACCOUNT + ":log-group:/aws-glue/crawlers:log-stream:x"});
+        // Firehose to S3 (Firehose developer guide, "Grant Firehose access to an Amazon S3 destination").
+        for (String action : List.of("s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+                "s3:ListBucketMultipartUploads", "s3:PutObject")) {
+            needs.add(new String[] {"FirehoseRole", action, "arn:aws:s3:::" + raw});
+            needs.add(new String[] {"FirehoseRole", action, "arn:aws:s3:::" + raw + "/firehose/2026/01/01/00/x.gz"});
+        }
+        List<String> missing = new ArrayList<>();
+        for (String[] need : needs) {
+            if (IamPolicy.ofRole(stack, need[0]).evaluate(need[1], need[2], Map.of()) != IamPolicy.Decision.ALLOW) {
+                missing.add(need[0] + " lacks " + need[1] + " on " + need[2]);
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void anUnfilteredQueryEnumeratesOnlyTheYearsThatCanHoldData() {
+        Map<String, Object> parameters = map(map(stack.properties("EventsTable").get("TableInput")).get("Parameters"));
+        int thisYear = LocalDate.now(ZoneOffset.UTC).getYear();
+        long years;
+        String range = stack.resolveString(parameters.get("projection.year.range"));
+        String[] ends = range.split(",");
+        if ("date".equals(parameters.get("projection.year.type"))) {
+            assertThat(parameters).containsEntry("projection.year.format", "yyyy").containsEntry("projection.year.interval.unit", "YEARS");
+            Matcher end = Pattern.compile("NOW(?:\\+(\\d+)YEARS)?").matcher(ends[1].trim());
+            assertThat(end.matches()).as("year range %s ends at NOW", range).isTrue();
+            years = thisYear + (end.group(1) == null ? 0 : Integer.parseInt(end.group(1))) - Integer.parseInt(ends[0].trim()) + 1;
+        } else {
+            years = Long.parseLong(ends[1].trim()) - Long.parseLong(ends[0].trim()) + 1;
+        }
+        long days = years * 12 * 31;
+        assertThat(days).as("projected day prefixes an unfiltered query lists (%s)", range).isLessThanOrEqualTo(12L * 372);
+        // And the newest data stays reachable: events up to validation.max-future-skew ahead land in next year's partitions.
+        assertThat(range).endsWith("NOW+1YEARS");
     }
 
     @Test
     void thereIsOneNamedQueryPerQueryFileWithItsText() throws Exception {
         Map<String, String> named = new HashMap<>();
-        for (Object r : resources.values()) {
-            if ("AWS::Athena::NamedQuery".equals(map(r).get("Type"))) {
-                Map<String, Object> p = map(map(r).get("Properties"));
-                named.put((String) p.get("Name"), ((String) p.get("QueryString")).trim());
-            }
+        for (String id : stack.resourcesOfType("AWS::Athena::NamedQuery")) {
+            Map<String, Object> p = stack.properties(id);
+            named.put((String) p.get("Name"), ((String) p.get("QueryString")).trim());
         }
         Map<String, String> files = new HashMap<>();
-        for (Path f : io.clickstream.etl.local.LocalAthena.queryFiles(Paths.get("..", "athena-queries"))) {
+        for (Path f : LocalAthena.queryFiles(Paths.get("..", "athena-queries"))) {
             files.put(f.getFileName().toString().replace(".sql", ""), Files.readString(f).trim());
         }
         assertThat(named).isEqualTo(files);
@@ -205,46 +374,67 @@ class SamTemplateTest {
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private static Map<String, String> jobProperties() {
-        Map<String, Object> app = map(map(resources.get("FlinkApplication")).get("Properties"));
-        List<?> groups = (List<?>) map(map(app.get("ApplicationConfiguration")).get("EnvironmentProperties")).get("PropertyGroups");
-        assertThat(groups).hasSize(1);
-        assertThat(map(groups.get(0)).get("PropertyGroupId")).isEqualTo(JobConfig.PROPERTY_GROUP);
-        Map<String, String> keys = new LinkedHashMap<>();
-        map(map(groups.get(0)).get("PropertyMap")).forEach((k, v) -> {
-            String value = resolve(v);
-            if (value != null) {
-                keys.put(k, value);
+    /** Metrics MSF itself publishes that alarms here use (MSF developer guide, metrics and dimensions). */
+    static final Set<String> MSF_METRICS = Set.of("downtime", "uptime", "fullRestarts", "numberOfFailedCheckpoints",
+            "lastCheckpointDuration", "cpuUtilization", "heapMemoryUtilization", "millisBehindLatest");
+
+    /** A service name's limits, from each service's API reference. */
+    private static final class NameRule {
+        final String type;
+        final String property;
+        final int maxLength;
+        final String allowed;
+
+        NameRule(String type, String property, int maxLength, String allowed) {
+            this.type = type;
+            this.property = property;
+            this.maxLength = maxLength;
+            this.allowed = allowed;
+        }
+
+        Object name(Map<String, Object> properties) {
+            Object value = properties;
+            for (String part : property.split("\\.")) {
+                value = map(value).get(part);
             }
-        });
-        return keys;
+            return value;
+        }
     }
 
-    /** Evaluates the few intrinsics used in values with sample names; NoValue and unknown If branches give null. */
-    private static String resolve(Object value) {
-        if (value instanceof String) {
-            return (String) value;
-        }
-        Map<String, Object> fn = map(value);
-        if (fn.containsKey("Ref")) {
-            return fn.get("Ref").equals("AWS::NoValue") ? null : SAMPLE.getOrDefault((String) fn.get("Ref"), "sample-" + fn.get("Ref"));
-        }
-        if (fn.containsKey("Fn::Sub")) {
-            Matcher m = Pattern.compile("\\$\\{([^}!.]+)(\\.[^}]+)?}").matcher((String) fn.get("Fn::Sub"));
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(out, Matcher.quoteReplacement(SAMPLE.getOrDefault(m.group(1), "sample-" + m.group(1))));
+    static final List<NameRule> NAME_RULES = List.of(
+            new NameRule("AWS::S3::Bucket", "BucketName", 63, "[a-z0-9][a-z0-9.-]*[a-z0-9]"),
+            new NameRule("AWS::KinesisFirehose::DeliveryStream", "DeliveryStreamName", 64, "[a-zA-Z0-9._-]+"),
+            new NameRule("AWS::KinesisAnalyticsV2::Application", "ApplicationName", 128, "[a-zA-Z0-9_.-]+"),
+            new NameRule("AWS::Glue::Database", "DatabaseInput.Name", 255, "[a-z0-9_]+"),
+            new NameRule("AWS::Glue::Crawler", "Name", 255, "[^\\s]+"),
+            new NameRule("AWS::Athena::WorkGroup", "Name", 128, "[a-zA-Z0-9._-]+"),
+            new NameRule("AWS::SNS::Topic", "TopicName", 256, "[a-zA-Z0-9_-]+"),
+            new NameRule("AWS::Logs::LogGroup", "LogGroupName", 512, "[\\.\\-_/#A-Za-z0-9]+"));
+
+    /** Every explicit physical name in the stack, by logical id. */
+    private static Map<String, String> names(SamTemplate template) {
+        Map<String, String> names = new HashMap<>();
+        for (String id : template.resources.keySet()) {
+            for (NameRule rule : NAME_RULES) {
+                if (rule.type.equals(template.type(id))) {
+                    names.put(id, template.resolveString(rule.name(template.properties(id))));
+                }
             }
-            return m.appendTail(out).toString();
         }
-        if (fn.containsKey("Fn::Join")) {
-            List<?> args = (List<?>) fn.get("Fn::Join");
-            return ((List<?>) args.get(1)).stream().map(SamTemplateTest::resolve).collect(Collectors.joining((String) args.get(0)));
+        return names;
+    }
+
+    private static boolean allowsService(Object keyPolicy, String service, String action) {
+        for (Object s : list(map(stack.resolve(keyPolicy)).get("Statement"))) {
+            Map<String, Object> statement = map(s);
+            Object principal = statement.get("Principal");
+            boolean forService = principal instanceof Map && list(map(principal).get("Service")).contains(service);
+            if (forService && "Allow".equals(statement.get("Effect")) && statement.get("Condition") == null
+                    && list(statement.get("Action")).stream().anyMatch(a -> IamPolicy.actionMatches(String.valueOf(a), action))) {
+                return true;
+            }
         }
-        if (fn.containsKey("Fn::If")) {
-            return resolve(((List<?>) fn.get("Fn::If")).get(2));
-        }
-        throw new AssertionError("cannot resolve " + value);
+        return false;
     }
 
     private interface Visitor {
@@ -259,36 +449,6 @@ class SamTemplateTest {
             }
         } else if (node instanceof List) {
             ((List<?>) node).forEach(n -> walk(n, visitor));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    /** Reads CloudFormation's short-form tags (!Ref, !Sub, ...) as their long form. */
-    private static final class CloudFormationConstructor extends SafeConstructor {
-        CloudFormationConstructor() {
-            super(new LoaderOptions());
-            for (String fn : new String[] {"Ref", "Sub", "GetAtt", "Join", "If", "Equals", "Not", "And", "Or", "Condition",
-                "Select", "Split", "FindInMap", "Base64", "GetAZs", "ImportValue", "Cidr"}) {
-                String name = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
-                yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
-                    @Override
-                    public Object construct(Node node) {
-                        Object value;
-                        if (node instanceof ScalarNode) {
-                            value = constructScalar((ScalarNode) node);
-                        } else if (node instanceof SequenceNode) {
-                            value = constructSequence((SequenceNode) node);
-                        } else {
-                            value = constructMapping((MappingNode) node);
-                        }
-                        return Map.of(name, value);
-                    }
-                });
-            }
         }
     }
 }

@@ -143,6 +143,11 @@ public final class IamPolicy {
         }
     }
 
+    /** Whether an action pattern of a policy ({@code kms:GenerateDataKey*}) covers an action. */
+    public static boolean actionMatches(String pattern, String action) {
+        return wildcard(pattern, true).matcher(action).matches();
+    }
+
     static Pattern wildcard(String glob, boolean ignoreCase) {
         StringBuilder regex = new StringBuilder();
         for (char c : glob.toCharArray()) {

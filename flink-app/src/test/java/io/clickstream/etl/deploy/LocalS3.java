@@ -1,7 +1,6 @@
 package io.clickstream.etl.deploy;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
 
 import org.gaul.s3proxy.AuthenticationType;
@@ -81,12 +80,11 @@ public final class LocalS3 implements AutoCloseable {
         return Map.of("s3.endpoint", endpoint(), "s3.path-style-access", "true", "s3.access-key", ACCESS_KEY, "s3.secret-key", SECRET_KEY);
     }
 
-    /** Uploads a local file through Flink's S3 file system. */
-    public void upload(Path file, String uri) throws IOException {
-        org.apache.flink.core.fs.Path target = new org.apache.flink.core.fs.Path(uri);
-        try (FSDataOutputStream out = target.getFileSystem().create(target, FileSystem.WriteMode.NO_OVERWRITE)) {
-            Files.copy(file, out);
-        }
+    /** Stores a local file at an {@code s3://bucket/key} URI directly in the store, as another writer would (not logged). */
+    public void put(String uri, Path file) throws IOException {
+        URI u = URI.create(uri);
+        String key = u.getPath().replaceFirst("^/", "");
+        blobs.putBlob(u.getHost(), blobs.blobBuilder(key).payload(Files.readAllBytes(file)).contentLength(Files.size(file)).build());
     }
 
     /** Every object under a prefix, in-progress uploads' parked tails included, folder markers not. */
