@@ -1,6 +1,8 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.deploy.IamPolicy;
+import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.sink.LakeSinks;
@@ -47,12 +49,14 @@ class FirehoseEndToEndTest {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void everyGeneratedEventReachesTheLakeOnceAndEveryFaultItsDeadLetter(@TempDir Path dir) throws Exception {
         Path raw = dir.resolve("raw");
+        SamTemplate template = SamTemplate.load();
+        String stream = template.resolveString(Map.of("Ref", "DeliveryStream"));
         Map<String, String> keys = new HashMap<>(Map.of(
-                "target", "firehose", "firehose.stream", "clickstream", "firehose.region", "eu-west-1",
+                "target", "firehose", "firehose.stream", stream, "firehose.region", "eu-west-1",
                 "records", "8000", "seed", "31", "start-date", "2026-06-01", "days", "2",
                 "faults.oversized", "0.003", "faults.oversized-bytes", "100000"));
         GeneratorConfig generator;
-        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(raw, "clickstream", 0.03, 25, 1 << 20, 1000, 31)) {
+        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(raw, stream, 0.03, 25, 1 << 20, 1000, 31)) {
             keys.put("firehose.endpoint", firehose.endpoint());
             generator = GeneratorConfig.fromMap(keys);
             Properties credentials = new Properties();
@@ -64,6 +68,7 @@ class FirehoseEndToEndTest {
             env.execute("generator");
             assertThat(firehose.failed()).as("injected partial failures").isPositive();
             assertThat(firehose.limitViolations()).isZero();
+            assertProducerPolicyAllows(template, firehose.operations());
         }
 
         JobConfig etl = JobConfig.fromMap(Map.of(
@@ -99,6 +104,23 @@ class FirehoseEndToEndTest {
         assertThat(accounting.written).isEqualTo(validIds.size());
         assertThat(accounting.duplicates).isEqualTo(sent.stream().filter(r -> r.fate() == Fate.DUPLICATE).count());
         assertThat(accounting.recordsIn).isEqualTo(sent.size());
+    }
+
+    /** Each Firehose call the generator made, evaluated against the template's ProducerPolicy as IAM would. */
+    private static void assertProducerPolicyAllows(SamTemplate template, Set<String> operations) {
+        assertThat(operations).isNotEmpty();
+        IamPolicy producer = IamPolicy.ofDocument(template, "ProducerPolicy");
+        String streamArn = template.resolveString(Map.of("Fn::GetAtt", List.of("DeliveryStream", "Arn")));
+        List<String> refused = new java.util.ArrayList<>();
+        for (String call : operations) {
+            String[] parts = call.split(" ");
+            String arn = streamArn.substring(0, streamArn.lastIndexOf('/') + 1) + parts[1];
+            if (producer.evaluate("firehose:" + parts[0], arn, Map.of()) != IamPolicy.Decision.ALLOW) {
+                refused.add(call + ": needs firehose:" + parts[0] + " on " + arn);
+            }
+        }
+        System.out.println("Firehose calls the generator made: " + operations);
+        assertThat(refused).as("calls sam-template.yaml's ProducerPolicy would not allow").isEmpty();
     }
 
     private static Set<String> ids(List<GeneratedRecord> records, Fate fate) {

@@ -133,6 +133,8 @@ class FlinkClusterIT {
                 Map<FailureType, List<String>> deadLetters = DeadLetters.rawTextsByType(dead.resolve("dead-letter"));
                 assertThat(deadLetters.get(FailureType.MALFORMED_JSON)).containsExactlyInAnyOrderElementsOf(jsons(traffic, Fate.MALFORMED));
                 assertThat(deadLetters.get(FailureType.SCHEMA_VIOLATION)).containsExactlyInAnyOrderElementsOf(jsons(traffic, Fate.SCHEMA_VIOLATION));
+                System.out.println("S3 operations of the cluster's job (S3 plugin, recovery included): " + s3.log.requests().stream()
+                        .collect(Collectors.groupingBy(r -> r.operation(), java.util.TreeMap::new, Collectors.counting())));
                 List<String> refused = S3EndToEndTest.refusedByTheTemplate(template, s3.log.requests());
                 assertThat(refused).as("requests of the cluster that FlinkRole would not allow").isEmpty();
             }

@@ -16,8 +16,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +53,7 @@ public final class LocalFirehoseEndpoint implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong limitViolations = new AtomicLong();
+    private final Set<String> operations = ConcurrentHashMap.newKeySet();
 
     private LocalFirehoseEndpoint(Path folder, String streamName, double failShare, int throttleEvery,
                                   long bufferBytes, long bufferMillis, long seed) throws IOException {
@@ -98,6 +101,14 @@ public final class LocalFirehoseEndpoint implements AutoCloseable {
         return limitViolations.get();
     }
 
+    /**
+     * Every distinct API operation called, as {@code Operation DeliveryStreamName}
+     * ({@code PutRecordBatch clickstream-events}): what a producer's IAM policy must allow.
+     */
+    public Set<String> operations() {
+        return Set.copyOf(operations);
+    }
+
     /** Lands everything buffered now, as when a buffering interval ends. */
     public synchronized void flush() throws IOException {
         objects.flush();
@@ -116,6 +127,7 @@ public final class LocalFirehoseEndpoint implements AutoCloseable {
             String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
             JsonNode request = JSON.readTree(exchange.getRequestBody());
             long call = calls.incrementAndGet();
+            operations.add(target.substring(target.lastIndexOf('.') + 1) + " " + request.path("DeliveryStreamName").asText());
             if (!streamName.equals(request.path("DeliveryStreamName").asText())) {
                 error(exchange, 400, "ResourceNotFoundException", "Delivery stream " + request.path("DeliveryStreamName").asText() + " not found");
             } else if (throttleEvery > 0 && call % throttleEvery == 0) {
