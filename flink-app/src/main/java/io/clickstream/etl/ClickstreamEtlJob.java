@@ -1,6 +1,7 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.config.SecretsManagerSecrets;
 import io.clickstream.etl.dedup.DeduplicateEvents;
 import io.clickstream.etl.enrich.EnrichEvent;
 import io.clickstream.etl.metrics.Accounting;
@@ -49,7 +50,8 @@ public final class ClickstreamEtlJob {
             LocalRunner.main(args);
             return;
         }
-        JobConfig config = JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties());
+        JobConfig config = JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties())
+                .withSecretsResolved(SecretsManagerSecrets.aws()::value);
         LOG.info("Starting with {}", config);
         build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
         env.execute("clickstream-etl");

@@ -2,6 +2,7 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.ConfigException;
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.config.SecretsManagerSecrets;
 import io.clickstream.etl.enrich.UserAgentClassifier;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
@@ -45,7 +46,7 @@ public final class LocalRunner {
     public static void main(String[] args) throws Exception {
         JobConfig config;
         try {
-            config = JobConfig.fromMap(JobConfig.parseArgs(args));
+            config = JobConfig.fromMap(JobConfig.parseArgs(args)).withSecretsResolved(SecretsManagerSecrets.aws()::value);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);

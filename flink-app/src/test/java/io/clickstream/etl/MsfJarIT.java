@@ -36,11 +36,14 @@ class MsfJarIT {
                     "org/xerial/snappy/native/Linux/x86_64/libsnappyjava.so",
                     "ua_parser/Parser.class",
                     "ua_parser/regexes.yaml",
-                    "com/fasterxml/jackson/core/JsonParser.class");
+                    "com/fasterxml/jackson/core/JsonParser.class",
+                    "software/amazon/awssdk/services/secretsmanager/SecretsManagerClient.class",
+                    "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class");
             for (String forbidden : new String[] {
                 "org/apache/flink/streaming/api/environment/", "org/apache/flink/runtime/", "org/apache/flink/client/",
                 "org/apache/flink/api/common/", "org/apache/flink/configuration/", "org/slf4j/", "org/apache/logging/log4j/",
-                "com/amazonaws/services/kinesisanalytics/", "io/clickstream/generator/", "org/duckdb/"}) {
+                "com/amazonaws/services/kinesisanalytics/", "io/clickstream/generator/", "org/duckdb/",
+                "io/netty/", "software/amazon/awssdk/http/apache/"}) {
                 assertThat(entries).as("bundles no %s", forbidden).noneMatch(e -> e.startsWith(forbidden));
             }
             String fileSystems = new String(file.getInputStream(file.getEntry("META-INF/services/org.apache.flink.core.fs.FileSystemFactory"))

@@ -140,14 +140,17 @@ class SamTemplateTest {
 
     @Test
     void everyIamStatementIsScoped() {
+        // Every optional statement present: the pseudonym secret given, the crawler used.
+        SamTemplate full = SamTemplate.load("eu-west-1", Map.of("UsePartitionProjection", "false",
+                "PseudonymKeySecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf"));
         List<String> problems = new ArrayList<>();
         for (String id : resources.keySet()) {
             List<Object> documents = new ArrayList<>();
-            if (stack.type(id).equals("AWS::IAM::Role")) {
-                assertThat(stack.properties(id)).doesNotContainKey("ManagedPolicyArns");
-                list(stack.properties(id).get("Policies")).forEach(p -> documents.add(map(p).get("PolicyDocument")));
-            } else if (stack.type(id).equals("AWS::IAM::ManagedPolicy")) {
-                documents.add(stack.properties(id).get("PolicyDocument"));
+            if (full.type(id).equals("AWS::IAM::Role")) {
+                assertThat(full.properties(id)).doesNotContainKey("ManagedPolicyArns");
+                list(full.properties(id).get("Policies")).forEach(p -> documents.add(full.resolve(map(p).get("PolicyDocument"))));
+            } else if (full.type(id).equals("AWS::IAM::ManagedPolicy")) {
+                documents.add(full.resolve(full.properties(id).get("PolicyDocument")));
             }
             for (Object document : documents) {
                 for (Object statement : list(map(document).get("Statement"))) {

@@ -54,6 +54,7 @@ public final class JobConfig implements Serializable {
         d.put("pii.drop-fields", "");
         d.put("pii.secret-params", "email,token,password,auth,session,key");
         d.put("pii.pseudonym-key", null);
+        d.put("pii.pseudonym-key-secret", null);
         d.put("pii.pseudonym-fields", "email");
         d.put("job.version", null);
         d.put("parallelism", "2");
@@ -88,6 +89,8 @@ public final class JobConfig implements Serializable {
     public final Set<String> dropFields;
     public final Set<String> secretParams;
     private final String pseudonymKey;
+    /** ARN of a Secrets Manager secret holding the pseudonym key, read once at start-up ({@link #withSecretsResolved}). */
+    public final String pseudonymKeySecret;
     public final Set<String> pseudonymFields;
     public final String jobVersion;
     public final int parallelism;
@@ -103,8 +106,10 @@ public final class JobConfig implements Serializable {
     public final boolean s3PathStyleAccess;
     public final String s3AccessKey;
     private final String s3SecretKey;
+    private final Map<String, String> values;
 
     private JobConfig(Map<String, String> values) {
+        this.values = new LinkedHashMap<>(values);
         Parser p = new Parser(values);
         inputPath = p.required("input.path", JobConfig::path);
         inputMode = p.get("input.mode", v -> InputMode.valueOf(v.trim().toUpperCase(Locale.ROOT)), "continuous or bounded");
@@ -122,6 +127,11 @@ public final class JobConfig implements Serializable {
         dropFields = p.get("pii.drop-fields", JobConfig::fieldNames, "comma-separated field names");
         secretParams = p.get("pii.secret-params", JobConfig::fieldNames, "comma-separated query parameter names");
         pseudonymKey = p.get("pii.pseudonym-key", JobConfig::secret, "at least 16 characters");
+        pseudonymKeySecret = p.optional("pii.pseudonym-key-secret", JobConfig::secretArn,
+                "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)", null);
+        if (pseudonymKey != null && pseudonymKeySecret != null) {
+            p.errors.add("pii.pseudonym-key/pii.pseudonym-key-secret: set one, not both");
+        }
         pseudonymFields = p.get("pii.pseudonym-fields", JobConfig::pseudonymFields, "comma-separated, from " + new java.util.TreeSet<>(PSEUDONYM_CANDIDATES));
         jobVersion = p.optional("job.version", v -> v.trim(), "a version label", defaultVersion());
         parallelism = p.get("parallelism", v -> intIn(v, 1, 1024), "an integer from 1 to 1024");
@@ -194,6 +204,25 @@ public final class JobConfig implements Serializable {
             throw new ConfigException(errors);
         }
         return values;
+    }
+
+    /**
+     * This configuration with the pseudonym key read from {@link #pseudonymKeySecret}, if set: the
+     * key then never appears in the application's properties, only in the running job.
+     */
+    public JobConfig withSecretsResolved(Function<String, String> secretValue) {
+        if (pseudonymKeySecret == null) {
+            return this;
+        }
+        String key = secretValue.apply(pseudonymKeySecret);
+        if (key == null || key.length() < 16) {
+            throw new ConfigException(List.of("pii.pseudonym-key-secret='" + pseudonymKeySecret
+                    + "': the secret's value must be a key of at least 16 characters"));
+        }
+        Map<String, String> resolved = new LinkedHashMap<>(values);
+        resolved.remove("pii.pseudonym-key-secret");
+        resolved.put("pii.pseudonym-key", key);
+        return new JobConfig(resolved);
     }
 
     /** The pseudonym key, or {@code null}. Never log it. */
@@ -301,6 +330,14 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException();
         }
         return names;
+    }
+
+    private static String secretArn(String v) {
+        String arn = v.trim();
+        if (!arn.matches("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+")) {
+            throw new IllegalArgumentException();
+        }
+        return arn;
     }
 
     private static String secret(String v) {
