@@ -111,6 +111,22 @@ class SamTemplateTest {
     }
 
     @Test
+    void noSecretReachesTheApplicationsProperties() {
+        // Anyone allowed kinesisanalytics:DescribeApplication reads the property groups in plain text.
+        SamTemplate withKey = SamTemplate.load("eu-west-1", Map.of("PseudonymKeySecretArn",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf"));
+        Map<String, String> keys = withKey.jobProperties(JobConfig.PROPERTY_GROUP);
+        assertThat(keys).containsKey("pii.pseudonym-key-secret").doesNotContainKeys("pii.pseudonym-key", "s3.secret-key", "s3.access-key");
+        Map<String, Object> parameters = map(stack.template.get("Parameters"));
+        String properties = String.valueOf(stack.properties("FlinkApplication").get("ApplicationConfiguration"));
+        parameters.forEach((name, p) -> {
+            if (Boolean.TRUE.equals(map(p).get("NoEcho"))) {
+                assertThat(properties).as("NoEcho parameter %s in the application's properties", name).doesNotContain(name);
+            }
+        });
+    }
+
+    @Test
     void pathsLineUpBetweenFirehoseTheJobTheCrawlerAndTheTables() {
         Map<String, String> keys = stack.jobProperties(JobConfig.PROPERTY_GROUP);
         String raw = "s3://" + stack.resolveString(Map.of("Ref", "RawBucket")) + "/";
