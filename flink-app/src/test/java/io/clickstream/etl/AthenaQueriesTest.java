@@ -2,7 +2,7 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.local.LocalAthena;
-import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
+import io.clickstream.etl.sink.parquet.LakeSchema;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
@@ -174,7 +174,7 @@ class AthenaQueriesTest {
         while (columns.find()) {
             declared.add(columns.group(1));
         }
-        assertThat(declared).isEqualTo(ClickEventParquetWriter.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
+        assertThat(declared).isEqualTo(LakeSchema.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
         assertThat(ddl).contains("PARTITIONED BY (year string, month string, day string)", "STORED AS PARQUET", "'projection.enabled' = 'true'");
         String deadLetters = Files.readString(QUERIES.resolve("ddl/dead_letters.sql"));
         for (String field : Set.of("message", "source_file", "line_number", "failure_time", "job_version", "raw_truncated", "raw_bytes", "raw_text")) {

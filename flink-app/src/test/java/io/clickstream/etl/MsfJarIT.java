@@ -30,7 +30,8 @@ class MsfJarIT {
             assertThat(entries).contains(
                     "io/clickstream/etl/ClickstreamEtlJob.class",
                     "org/apache/flink/connector/file/src/FileSource.class",
-                    "io/clickstream/etl/sink/parquet/ClickEventParquetWriter.class",
+                    "io/clickstream/etl/sink/parquet/ClickEventParquetBuilder.class",
+                    "org/apache/flink/formats/parquet/ParquetWriterFactory.class",
                     "org/apache/parquet/hadoop/ParquetFileWriter.class",
                     "org/xerial/snappy/Snappy.class",
                     "org/xerial/snappy/native/Linux/x86_64/libsnappyjava.so",

@@ -5,7 +5,7 @@ import io.clickstream.etl.deploy.IamPolicy;
 import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.local.LocalAthena;
 import io.clickstream.etl.metrics.PipelineMetrics;
-import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
+import io.clickstream.etl.sink.parquet.LakeSchema;
 
 import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +147,7 @@ class SamTemplateTest {
                 .isEqualTo(lake + "year=${year}/month=${month}/day=${day}/");
         List<Object> columns = list(map(events.get("StorageDescriptor")).get("Columns"));
         assertThat(columns.stream().map(c -> map(c).get("Name")).collect(Collectors.toList()))
-                .isEqualTo(ClickEventParquetWriter.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
+                .isEqualTo(LakeSchema.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
 
         Map<String, Object> dead = map(stack.properties("DeadLettersTable").get("TableInput"));
         assertThat(stack.resolveString(map(dead.get("StorageDescriptor")).get("Location"))).isEqualTo(keys.get("output.dead-letter.path") + "/")

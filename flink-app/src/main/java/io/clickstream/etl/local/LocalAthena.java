@@ -1,6 +1,6 @@
 package io.clickstream.etl.local;
 
-import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
+import io.clickstream.etl.sink.parquet.LakeSchema;
 
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -173,7 +173,7 @@ public final class LocalAthena implements AutoCloseable {
     /** The lake's columns in Trino types, derived from the schema the job writes. */
     static String lakeColumns() {
         StringJoiner columns = new StringJoiner(", ");
-        for (Type field : ClickEventParquetWriter.SCHEMA.getFields()) {
+        for (Type field : LakeSchema.SCHEMA.getFields()) {
             columns.add(field.getName() + " " + trinoType(field));
         }
         return columns.toString();

@@ -3,7 +3,7 @@ package io.clickstream.etl.sink;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
-import io.clickstream.etl.sink.parquet.ClickEventParquetWriter;
+import io.clickstream.etl.sink.parquet.ClickEventParquetBuilder;
 
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -22,7 +22,7 @@ public final class LakeSinks {
     /** Snappy Parquet partitioned by event date. */
     public static FileSink<ClickEvent> lake(JobConfig config) {
         return FileSink.forBulkFormat(new Path(config.lakePath),
-                        new ClickEventParquetWriter.Factory(config.rowGroupBytes, config.pageBytes))
+                        ClickEventParquetBuilder.factory(config.rowGroupBytes, config.pageBytes))
                 .withBucketAssigner(new EventDateBucketAssigner())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder()

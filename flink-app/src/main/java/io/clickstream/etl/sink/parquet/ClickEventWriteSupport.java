@@ -3,59 +3,20 @@ package io.clickstream.etl.sink.parquet;
 import io.clickstream.etl.model.ClickEvent;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 
 /**
- * The lake file written through parquet-mr's own record API ({@link ParquetWriter} and a
- * {@link WriteSupport}), the way the job wrote it before {@link ClickEventParquetWriter}: the
- * reference its output is compared with.
+ * Hands each {@link ClickEvent} to parquet-mr's record consumer, field by field in
+ * {@link LakeSchema} order; parquet-mr does all encoding (pages, levels, dictionaries, statistics,
+ * row groups). Absent optional values are left out; an empty {@code extra} map is written as null.
  */
-final class ReferenceParquetWriter extends WriteSupport<ClickEvent> {
-
-    static void write(OutputFile file, Iterable<ClickEvent> events, long rowGroupBytes, int pageBytes) throws IOException {
-        try (ParquetWriter<ClickEvent> writer = new Builder(file)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withRowGroupSize(rowGroupBytes)
-                .withPageSize(pageBytes)
-                .withDictionaryEncoding("event_id", false)
-                .withDictionaryEncoding("event_timestamp", false)
-                .withDictionaryEncoding("ingested_at", false)
-                .withDictionaryEncoding("session_id", false)
-                .withDictionaryEncoding("page_url", false)
-                .withDictionaryEncoding("page_path", false)
-                .withDictionaryEncoding("search_query", false)
-                .build()) {
-            for (ClickEvent event : events) {
-                writer.write(event);
-            }
-        }
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<ClickEvent, Builder> {
-        Builder(OutputFile out) {
-            super(out);
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<ClickEvent> getWriteSupport(Configuration conf) {
-            return new ReferenceParquetWriter();
-        }
-    }
+public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
 
     private RecordConsumer out;
     private int index;
@@ -64,7 +25,7 @@ final class ReferenceParquetWriter extends WriteSupport<ClickEvent> {
 
     @Override
     public WriteContext init(Configuration configuration) {
-        return new WriteContext(ClickEventParquetWriter.SCHEMA, Collections.emptyMap());
+        return new WriteContext(LakeSchema.SCHEMA, Collections.emptyMap());
     }
 
     @Override
@@ -74,6 +35,7 @@ final class ReferenceParquetWriter extends WriteSupport<ClickEvent> {
 
     @Override
     public void write(ClickEvent e) {
+        checkRequired(e);
         index = 0;
         out.startMessage();
         string("event_id", e.eventId);
@@ -115,6 +77,18 @@ final class ReferenceParquetWriter extends WriteSupport<ClickEvent> {
         sourceFile(e.sourceFile);
         int64("ingested_at", e.ingestedAt);
         out.endMessage();
+    }
+
+    /**
+     * A required column without a value would fail inside parquet-mr halfway through the record and
+     * leave the row group unusable: refuse the whole event first, naming the field.
+     */
+    private static void checkRequired(ClickEvent e) {
+        String missing = e.eventId == null ? "event_id" : e.eventType == null ? "event_type" : e.dayOfWeek == null ? "day_of_week"
+                : e.sourceFile == null ? "source_file" : null;
+        if (missing != null) {
+            throw new IllegalArgumentException("lake event " + e.eventId + " has no " + missing + " (a required column)");
+        }
     }
 
     private void string(String name, String value) {
