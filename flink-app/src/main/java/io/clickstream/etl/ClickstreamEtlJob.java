@@ -33,6 +33,8 @@ import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * The clickstream ETL: raw Firehose objects in, deduplicated, PII-free, enriched Snappy Parquet
  * out, bad records to dead letters. On MSF the configuration comes from the runtime property
@@ -53,7 +55,9 @@ public final class ClickstreamEtlJob {
         JobConfig config = JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties())
                 .withSecretsResolved(SecretsManagerSecrets.aws()::value);
         LOG.info("Starting with {}", config);
-        build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        // MSF sets checkpointing from the application configuration: compaction counts in its interval.
+        Duration checkpoints = env.getCheckpointInterval() > 0 ? Duration.ofMillis(env.getCheckpointInterval()) : config.checkpointInterval;
+        build(env, config, RawObjectSource.create(config), LakeSinks.lake(config, checkpoints), LakeSinks.deadLetters(config));
         env.execute("clickstream-etl");
     }
 

@@ -70,7 +70,7 @@ class ClickstreamPipelineTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static final Pattern LAKE_FILE = Pattern.compile("part-[0-9a-f-]+-\\d+\\.snappy\\.parquet");
+    private static final Pattern LAKE_FILE = LakeReader.LAKE_FILE;
     private static final Pattern DEAD_LETTER_FILE = Pattern.compile("part-[0-9a-f-]+-\\d+\\.json\\.gz");
 
     @TempDir
@@ -291,6 +291,11 @@ class ClickstreamPipelineTest {
             assertThat(f.getFileName().toString()).matches(LAKE_FILE);
             assertThat(lake.relativize(f.getParent()).toString()).matches("year=\\d{4}/month=\\d{2}/day=\\d{2}");
         });
+        // Compaction: the run's small files per day, from both sink subtasks and every checkpoint, became one
+        // file each; the hidden originals are gone.
+        Map<Path, List<Path>> byDay = files.stream().collect(Collectors.groupingBy(Path::getParent));
+        assertThat(byDay.values()).allSatisfy(day -> assertThat(day).hasSize(1)
+                .allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith("compacted-part-")));
         try (Stream<Path> walk = Files.walk(deadLetters)) {
             assertThat(walk.filter(Files::isRegularFile).collect(Collectors.toList())).isNotEmpty().allSatisfy(f -> {
                 assertThat(f.getFileName().toString()).matches(DEAD_LETTER_FILE);
@@ -333,6 +338,8 @@ class ClickstreamPipelineTest {
                 "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
                 "input.mode", "continuous",
                 "input.monitor-interval", "200ms",
+                "checkpoint.interval", "500ms",
+                "output.compaction.max-delay", "2s",
                 "job.version", "pipeline-test"));
         Set<String> expected = new HashSet<>();
         List<GeneratedRecord> first = landBatch(in, 0, expected);

@@ -88,6 +88,7 @@ class FlinkClusterIT {
         String lakeBucket = template.resolveString(Map.of("Ref", "LakeBucket"));
         Map<String, String> keys = new HashMap<>(template.jobProperties(JobConfig.PROPERTY_GROUP));
         keys.put("input.monitor-interval", "1s");
+        keys.put("output.compaction.max-delay", "4s");
         keys.put("job.version", "cluster-s3-it");
 
         List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(42).records(60_000).days(1)

@@ -1,5 +1,8 @@
 package io.clickstream.etl;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,26 +10,59 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** Reads the lake back with DuckDB, a Parquet reader independent of the writer. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reads the lake back with DuckDB, a Parquet reader independent of the writer, seeing what Athena sees. */
 public final class LakeReader implements AutoCloseable {
 
+    /** A visible lake file: written by a sink subtask, or made by compaction from hidden ones. */
+    public static final Pattern LAKE_FILE = Pattern.compile("(compacted-)?part-[0-9a-f-]+-\\d+\\.snappy\\.parquet");
+
     private final Connection connection;
-    private final String files;
+    private final List<Path> files;
 
     public LakeReader(Path lake) throws SQLException {
         connection = DriverManager.getConnection("jdbc:duckdb:");
-        files = lake.toAbsolutePath() + "/**/*.parquet";
+        files = visibleFiles(lake);
+    }
+
+    /** The Parquet files Athena reads under a folder: no file or folder name on the way starts with '.' or '_'. */
+    public static List<Path> visibleFiles(Path lake) {
+        if (!Files.isDirectory(lake)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(lake)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().endsWith(".parquet") && visible(lake.relativize(f)))
+                    .sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean visible(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".") || part.toString().startsWith("_")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The lake as a view {@code events}, with hive partitions as text columns. */
     public List<Map<String, Object>> query(String sql) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE OR REPLACE VIEW events AS SELECT * FROM read_parquet('" + files + "', hive_partitioning = true, "
+            String list = files.stream().map(f -> "'" + f.toAbsolutePath() + "'").collect(Collectors.joining(", ", "[", "]"));
+            s.execute("CREATE OR REPLACE VIEW events AS SELECT * FROM read_parquet(" + list + ", hive_partitioning = true, "
                     + "hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR}, filename = true)");
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery(sql)) {
@@ -44,31 +80,25 @@ public final class LakeReader implements AutoCloseable {
     }
 
     public long count() throws SQLException {
-        return ((Number) query("SELECT count(*) AS n FROM events").get(0).get("n")).longValue();
+        return files.isEmpty() ? 0 : ((Number) query("SELECT count(*) AS n FROM events").get(0).get("n")).longValue();
     }
 
     /** Everything Athena would read under {@code lake} (names not starting with '.' or '_') is a committed part file. */
-    public static void assertOnlyCommittedFilesVisible(Path lake) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(lake)) {
-            org.assertj.core.api.Assertions.assertThat(files.filter(java.nio.file.Files::isRegularFile)
+    public static void assertOnlyCommittedFilesVisible(Path lake) throws IOException {
+        try (Stream<Path> files = Files.walk(lake)) {
+            assertThat(files.filter(Files::isRegularFile)
                     .map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.startsWith("_")))
-                    .allMatch(n -> n.matches("part-[0-9a-f-]+-\\d+\\.snappy\\.parquet"));
+                    .allMatch(n -> LAKE_FILE.matcher(n).matches());
         }
     }
 
-    /** Waits until the lake under {@code lake} holds at least {@code rows} committed rows. */
-    public static void awaitRows(Path lake, long rows, java.time.Duration timeout) throws Exception {
+    /** Waits until the lake under {@code lake} holds at least {@code rows} visible rows. */
+    public static void awaitRows(Path lake, long rows, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long seen = -1;
         while (System.nanoTime() < deadline) {
-            if (java.nio.file.Files.exists(lake)) {
-                try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(lake)) {
-                    if (files.anyMatch(f -> f.getFileName().toString().matches("part-.*\\.parquet"))) {
-                        try (LakeReader reader = new LakeReader(lake)) {
-                            seen = reader.count();
-                        }
-                    }
-                }
+            try (LakeReader reader = new LakeReader(lake)) {
+                seen = reader.count();
             }
             if (seen >= rows) {
                 return;

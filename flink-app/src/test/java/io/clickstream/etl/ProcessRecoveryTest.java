@@ -36,7 +36,7 @@ class ProcessRecoveryTest {
         Set<String> expected = new HashSet<>();
         List<GeneratedRecord> first = land(raw, 0, expected);
         List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms",
-                "--checkpoint.interval", "500ms");
+                "--checkpoint.interval", "500ms", "--output.compaction.max-delay", "2s");
 
         Process before = start(command, dir.resolve("before.log"));
         try {
@@ -68,6 +68,71 @@ class ProcessRecoveryTest {
             assertThat(rows.stream().map(r -> (String) r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
             assertThat(rows).hasSize(expected.size());
         }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aJvmKilledWhileCompactingLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {
+        Path raw = dir.resolve("raw");
+        Path lake = dir.resolve("lake");
+        Set<String> expected = new HashSet<>();
+        // Compaction every few checkpoints, over files large enough that a rewrite takes a while.
+        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms",
+                "--checkpoint.interval", "300ms", "--output.compaction.max-delay", "1200ms");
+        int killedMidCompaction = 0;
+        for (int round = 0; round < 3; round++) {
+            land(raw, 2 + round, expected, 30_000);
+            List<String> run = new ArrayList<>(command);
+            if (round > 0) {
+                run.addAll(List.of("--resume.from", "latest"));
+            }
+            Process job = start(run, dir.resolve("round-" + round + ".log"));
+            try {
+                // SIGKILL the moment a compacted file is being written (its in-progress file exists).
+                if (awaitFile(lake, n -> n.startsWith(".compacted-part-") && n.contains(".inprogress"), Duration.ofMinutes(1))) {
+                    killedMidCompaction++;
+                }
+            } finally {
+                job.destroyForcibly().waitFor();
+            }
+        }
+        assertThat(killedMidCompaction).as("kills that hit a compaction in progress").isPositive();
+
+        List<String> resume = new ArrayList<>(command);
+        resume.addAll(List.of("--resume.from", "latest"));
+        Process last = start(resume, dir.resolve("final.log"));
+        try {
+            LakeReader.awaitRows(lake, expected.size(), Duration.ofMinutes(2));
+            Thread.sleep(1_500);
+        } finally {
+            last.destroyForcibly().waitFor();
+        }
+        LakeReader.assertOnlyCommittedFilesVisible(lake);
+        try (LakeReader reader = new LakeReader(lake)) {
+            List<Map<String, Object>> rows = reader.query("SELECT event_id, count(*) AS n FROM events GROUP BY event_id");
+            assertThat(rows.stream().map(r -> (String) r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
+            assertThat(rows).allSatisfy(r -> assertThat(((Number) r.get("n")).longValue()).as("copies of %s", r.get("event_id")).isEqualTo(1L));
+        }
+        System.out.printf("killed %d of 3 runs while a compacted file was being written; %,d events exactly once%n",
+                killedMidCompaction, expected.size());
+    }
+
+    /** Polls a folder tree every few milliseconds for a file whose name matches; false on timeout. */
+    private static boolean awaitFile(Path root, java.util.function.Predicate<String> name, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(root)) {
+                try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                    if (files.anyMatch(f -> name.test(f.getFileName().toString()))) {
+                        return true;
+                    }
+                } catch (java.io.UncheckedIOException | java.io.IOException vanished) {
+                    // a file went away during the walk: look again
+                }
+            }
+            Thread.sleep(5);
+        }
+        return false;
     }
 
     @Test
@@ -109,10 +174,14 @@ class ProcessRecoveryTest {
     }
 
     private static List<GeneratedRecord> land(Path raw, int batch, Set<String> expected) throws IOException {
-        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(700 + batch)
-                .records(4_000).days(1).start(Instant.parse("2026-08-0" + (batch + 1) + "T00:00:00Z")));
-        FirehoseLocalWriter.withDefaults(raw, batch).write(records);
-        records.stream().filter(r -> r.fate() == Fate.VALID).forEach(r -> expected.add(r.eventId()));
-        return records;
+        return land(raw, batch, expected, 4_000);
+    }
+
+    private static List<GeneratedRecord> land(Path raw, int batch, Set<String> expected, int records) throws IOException {
+        List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(700 + batch)
+                .records(records).days(1).start(Instant.parse("2026-08-0" + (batch + 1) + "T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(raw, batch).write(traffic);
+        traffic.stream().filter(r -> r.fate() == Fate.VALID).forEach(r -> expected.add(r.eventId()));
+        return traffic;
     }
 }

@@ -47,6 +47,9 @@ public final class JobConfig implements Serializable {
         d.put("output.part-prefix", "part");
         d.put("output.parquet.row-group-size", "32mb");
         d.put("output.parquet.page-size", "256kb");
+        d.put("output.compaction.enabled", "true");
+        d.put("output.compaction.target-size", "128mb");
+        d.put("output.compaction.max-delay", "15min");
         d.put("dead-letter.max-raw-bytes", "64kb");
         d.put("validation.max-future-skew", "1d");
         d.put("validation.max-extra-fields", "64");
@@ -82,6 +85,10 @@ public final class JobConfig implements Serializable {
     public final String partPrefix;
     public final long rowGroupBytes;
     public final int pageBytes;
+    /** Whether the lake's small part files are rewritten into larger ones before they become visible. */
+    public final boolean compaction;
+    public final long compactionTargetBytes;
+    public final Duration compactionMaxDelay;
     public final int deadLetterMaxRawBytes;
     public final Duration maxFutureSkew;
     public final int maxExtraFields;
@@ -120,6 +127,9 @@ public final class JobConfig implements Serializable {
         partPrefix = p.get("output.part-prefix", JobConfig::partPrefix, "letters, digits, '-' or '_', not starting with '_' or '.' (Athena hides such files)");
         rowGroupBytes = p.get("output.parquet.row-group-size", v -> (long) bytes(v, 64 * 1024, Integer.MAX_VALUE), "a size between 64kb and 2gb, such as 32mb");
         pageBytes = p.get("output.parquet.page-size", v -> bytes(v, 1024, 64 << 20), "a size between 1kb and 64mb, such as 1mb");
+        compaction = p.get("output.compaction.enabled", JobConfig::bool, "true or false");
+        compactionTargetBytes = p.get("output.compaction.target-size", v -> (long) bytes(v, 1024, Integer.MAX_VALUE), "a size between 1kb and 2gb, such as 128mb");
+        compactionMaxDelay = p.get("output.compaction.max-delay", JobConfig::positiveDuration, "a positive duration such as 15min");
         deadLetterMaxRawBytes = p.get("dead-letter.max-raw-bytes", v -> bytes(v, 256, 64 << 20), "a size between 256b and 64mb, such as 64kb");
         maxFutureSkew = p.get("validation.max-future-skew", JobConfig::nonNegativeDuration, "a duration such as 1d or 6h");
         maxExtraFields = p.get("validation.max-extra-fields", v -> intIn(v, 0, 10_000), "an integer from 0 to 10000");

@@ -4,11 +4,16 @@ import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
 import io.clickstream.etl.sink.parquet.ClickEventParquetBuilder;
+import io.clickstream.etl.sink.parquet.ClickEventParquetReader;
 
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
+import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+
+import java.time.Duration;
 
 /**
  * The two exactly-once file sinks. Part files are committed on checkpoints and are named
@@ -19,16 +24,45 @@ public final class LakeSinks {
     private LakeSinks() {
     }
 
-    /** Snappy Parquet partitioned by event date. */
+    /** Snappy Parquet partitioned by event date, with the local run's checkpoint interval. */
     public static FileSink<ClickEvent> lake(JobConfig config) {
-        return FileSink.forBulkFormat(new Path(config.lakePath),
+        return lake(config, config.checkpointInterval);
+    }
+
+    /**
+     * Snappy Parquet partitioned by event date. With compaction on, each checkpoint's part files are
+     * committed hidden ({@code .part-...}) and rewritten per day partition into one
+     * {@code compacted-part-...} file once they add up to the target size or the oldest has waited
+     * {@code output.compaction.max-delay}; only then does the data become visible, and the hidden
+     * files are deleted. Flink's compaction operators keep all of it exactly once.
+     */
+    public static FileSink<ClickEvent> lake(JobConfig config, Duration checkpointInterval) {
+        FileSink.DefaultBulkFormatBuilder<ClickEvent> builder = FileSink.forBulkFormat(new Path(config.lakePath),
                         ClickEventParquetBuilder.factory(config.rowGroupBytes, config.pageBytes))
                 .withBucketAssigner(new EventDateBucketAssigner())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder()
                         .withPartPrefix(config.partPrefix)
                         .withPartSuffix(".snappy.parquet")
-                        .build())
+                        .build());
+        if (config.compaction) {
+            builder.enableCompact(compactionStrategy(config, checkpointInterval),
+                    new RecordWiseFileCompactor<>(new ClickEventParquetReader.Factory()));
+        }
+        return builder.build();
+    }
+
+    /**
+     * Fires per partition when its pending files reach the target size, or after the checkpoints
+     * that fit into the maximum delay (the compacted file is committed one checkpoint later).
+     */
+    static FileCompactStrategy compactionStrategy(JobConfig config, Duration checkpointInterval) {
+        long interval = Math.max(1, checkpointInterval.toMillis());
+        int checkpoints = (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.compactionMaxDelay.toMillis() / interval - 1));
+        return FileCompactStrategy.Builder.newBuilder()
+                .setSizeThreshold(config.compactionTargetBytes)
+                .enableCompactionOnCheckpoint(checkpoints)
+                .setNumCompactThreads(1)
                 .build();
     }
 
