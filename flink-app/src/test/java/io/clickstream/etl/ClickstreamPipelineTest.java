@@ -378,6 +378,55 @@ class ClickstreamPipelineTest {
         }
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void compactionBoundsTheFilesOfAPartitionWhileTrafficFlows() throws Exception {
+        Path root = dir.resolve("compaction");
+        Path in = root.resolve("raw");
+        Path out = root.resolve("lake");
+        Files.createDirectories(in);
+        // Checkpoints every 200 ms: without compaction two sink subtasks would commit up to ten files a second.
+        JobConfig config = JobConfig.fromMap(Map.of(
+                "input.path", in.toUri().toString(),
+                "output.lake.path", out.toUri().toString(),
+                "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
+                "input.mode", "continuous",
+                "input.monitor-interval", "100ms",
+                "checkpoint.interval", "200ms",
+                "output.compaction.max-delay", "2s",
+                "job.version", "pipeline-test"));
+        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 200);
+        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        JobClient job = env.executeAsync("compaction-test");
+        Set<String> expected = new HashSet<>();
+        long started = System.nanoTime();
+        try {
+            for (int batch = 0; batch < 12; batch++) {
+                List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().noFaults().seed(900 + batch)
+                        .records(300).days(1).start(Instant.parse("2026-03-01T00:00:00Z")));
+                FirehoseLocalWriter.withDefaults(in, 900 + batch).write(records);
+                records.forEach(r -> expected.add(r.eventId()));
+                Thread.sleep(500);
+            }
+            long landed = System.nanoTime();
+            waitForLake(out, expected.size());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            List<Path> files = LakeReader.visibleFiles(out);
+            System.out.printf("compaction: %d visible files after %.1f s of traffic with checkpoints every 200 ms; last batch visible after %.1f s%n",
+                    files.size(), seconds, (System.nanoTime() - landed) / 1e9);
+            assertThat(files).allSatisfy(f -> assertThat(f.getParent().getFileName().toString()).isEqualTo("day=01"));
+            // One file per compaction: at most one per max-delay (2 s) of traffic, plus the first and the last.
+            assertThat(files.size()).isLessThanOrEqualTo((int) Math.ceil(seconds / 2.0) + 2);
+            try (LakeReader reader = new LakeReader(out)) {
+                assertThat(reader.query("SELECT event_id FROM events").stream().map(r -> r.get("event_id")).collect(Collectors.toSet()))
+                        .isEqualTo(expected);
+                assertThat(reader.count()).isEqualTo(expected.size());
+            }
+        } finally {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+    }
+
     private static List<GeneratedRecord> landBatch(Path in, int batch, Set<String> expected) throws IOException {
         List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().noFaults().seed(100 + batch)
                 .records(1500).days(1).start(Instant.parse("2026-02-0" + (batch + 1) + "T00:00:00Z")));
