@@ -29,6 +29,12 @@ public final class GeneratorSettings implements java.io.Serializable {
     public double backToBackRate = 0.05;
     public double lateRate = 0.01;
     public double oversizedRate = 0.0;
+    /**
+     * Every timestamp an ISO-8601 UTC string and every number a JSON number, instead of the mix real
+     * producers send: one fixed schema, as a reader with declared columns expects (the benchmark's
+     * peers). The random draws are the same either way.
+     */
+    public boolean uniformTypes = false;
     /** Size of the padding that makes a record oversized (the ETL's default limit is 1 MiB). */
     public int oversizedBytes = 1_200_000;
 

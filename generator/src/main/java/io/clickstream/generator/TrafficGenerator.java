@@ -200,7 +200,7 @@ public final class TrafficGenerator {
             Map<String, Object> cart = base(user, sessionId, "add_to_cart", t);
             cart.put("page_url", SITE + "/p/" + last.productId);
             product(cart, last);
-            cart.put("quantity", random.nextDouble() < 0.03 ? (Object) Integer.toString(quantity) : (Object) quantity);
+            cart.put("quantity", random.nextDouble() < 0.03 && !settings.uniformTypes ? (Object) Integer.toString(quantity) : (Object) quantity);
             events.add(cart);
             if (!buys && random.nextDouble() < 0.15) {
                 t += gap();
@@ -269,7 +269,8 @@ public final class TrafficGenerator {
         event.put("product_id", product.productId);
         event.put("product_name", product.name);
         event.put("product_category", product.category);
-        event.put("product_price", random.nextDouble() < 0.03 ? (Object) String.format(Locale.ROOT, "%.2f", product.price) : (Object) product.price);
+        event.put("product_price", random.nextDouble() < 0.03 && !settings.uniformTypes
+                ? (Object) String.format(Locale.ROOT, "%.2f", product.price) : (Object) product.price);
     }
 
     private Map<String, Object> base(World.User user, String sessionId, String type, long t) {
@@ -277,7 +278,7 @@ public final class TrafficGenerator {
         event.put("event_id", uuid().toString());
         event.put("event_type", type);
         double format = random.nextDouble();
-        if (format < 0.8) {
+        if (format < 0.8 || settings.uniformTypes) {
             event.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(t).atOffset(ZoneOffset.UTC)));
         } else if (format < 0.9) {
             event.put("timestamp", ISO_MILLIS.format(Instant.ofEpochMilli(t).atOffset(ZoneOffset.ofHours(2))));

@@ -102,7 +102,7 @@ public final class Benchmark {
             System.err.println("The benchmark compares 1 and 2 cores; this machine has " + cores);
             System.exit(2);
         }
-        Path raw = work.resolve("raw-" + events + "-" + seed);
+        Path raw = work.resolve("raw-uniform-" + events + "-" + seed);
         long rawBytes = generate(raw, events, seed);
         System.out.printf(Locale.ROOT, "Input: %,d events, %.1f MB uncompressed JSON in %s%n", events, rawBytes / 1e6, raw);
 
@@ -110,8 +110,11 @@ public final class Benchmark {
         List<Task> tasks = List.of(
                 new Task("floor: gunzip + split lines", 1, THROUGHPUT_JVM, "floor", rawPath),
                 new Task("gunzip + Jackson parse of every field", 1, THROUGHPUT_JVM, "jackson", rawPath),
-                new Task("DuckDB COPY to Snappy Parquet by day, threads=1", 1, THROUGHPUT_JVM, "duckdb", rawPath, "1"),
-                new Task("DuckDB COPY to Snappy Parquet by day, threads=2", 2, THROUGHPUT_JVM, "duckdb", rawPath, "2"),
+                new Task("DuckDB COPY, columns declared, to Snappy Parquet by day, threads=1", 1, THROUGHPUT_JVM, "duckdb", rawPath, "1"),
+                new Task("DuckDB COPY, columns declared, to Snappy Parquet by day, threads=2", 2, THROUGHPUT_JVM, "duckdb", rawPath, "2"),
+                new Task("DuckDB COPY with schema inference (extra row), threads=1", 1, THROUGHPUT_JVM, "duckdb-infer", rawPath, "1"),
+                new Task("Flink SQL: JSON source, ROW_NUMBER dedup, Parquet sink by day, parallelism 1", 1, THROUGHPUT_JVM, "flinksql", rawPath, "1"),
+                new Task("Flink SQL: JSON source, ROW_NUMBER dedup, Parquet sink by day, parallelism 2", 2, THROUGHPUT_JVM, "flinksql", rawPath, "2"),
                 new Task("ETL job, parallelism 1", 1, THROUGHPUT_JVM, "job", rawPath, "1"),
                 new Task("ETL job, parallelism 2", 2, THROUGHPUT_JVM, "job", rawPath, "2"),
                 new Task("ETL job, parallelism 2, JVM defaults (G1, growing heap)", 2, DEFAULT_JVM, "job", rawPath, "2"));
@@ -146,6 +149,7 @@ public final class Benchmark {
                 .start(LocalDate.now(ZoneOffset.UTC).minusDays(days + 1).atStartOfDay().toInstant(ZoneOffset.UTC));
         settings.backToBackRate = 0;
         settings.lateRate = 0;
+        settings.uniformTypes = true;
         TrafficGenerator traffic = new TrafficGenerator(settings);
         // Firehose's largest buffers (128 MiB is the maximum; 5 MiB and 900 s here) at a steady arrival clock.
         FirehoseObjectWriter objects = new FirehoseObjectWriter(raw, "clickstream", 5L << 20, 900_000L, seed);
@@ -206,9 +210,19 @@ public final class Benchmark {
             if (!job.isAlive()) {
                 throw new IllegalStateException("the job stopped, see " + dir.resolve("job.log"));
             }
+            // Visible files only (what Athena reads); hidden .part-* files are still waiting for compaction.
             List<Long> sizes = new ArrayList<>();
+            long[] pending = new long[2];
             try (Stream<Path> files = Files.exists(lake) ? Files.walk(lake) : Stream.empty()) {
-                files.filter(f -> f.getFileName().toString().startsWith("part-")).forEach(f -> sizes.add(f.toFile().length()));
+                files.filter(Files::isRegularFile).forEach(f -> {
+                    String name = f.getFileName().toString();
+                    if (name.matches("(compacted-)?part-.*\\.parquet")) {
+                        sizes.add(f.toFile().length());
+                    } else if (name.startsWith(".part-") && !name.contains(".inprogress")) {
+                        pending[0]++;
+                        pending[1] += f.toFile().length();
+                    }
+                });
             }
             long sent = 0;
             for (Path object : BenchTask.objects(raw)) {
@@ -222,12 +236,15 @@ public final class Benchmark {
             StringBuilder t = new StringBuilder();
             t.append(String.format(Locale.ROOT, "Steady stream: the generator sending live traffic at %,d events/s for %d s "
                     + "(%,d events sent: %,.0f events/s over the sending time); the job at parallelism 2 watching the folder "
-                    + "with its defaults (60 s checkpoints):%n%n", rate, seconds, sent, sent / (double) seconds));
-            t.append("| committed lake files | median MiB | smallest MiB | largest MiB | total MiB | target |\n|---|---|---|---|---|---|\n");
-            t.append(sizes.isEmpty() ? "| 0 | - | - | - | - | median >= 8 MiB |\n"
-                    : String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.1f | median >= 8 MiB |%n", sizes.size(),
+                    + "with its defaults (60 s checkpoints, compaction at 128 MB or 15 min), measured 80 s after the last event:%n%n",
+                    rate, seconds, sent, sent / (double) seconds));
+            t.append("| visible lake files | median MiB | smallest MiB | largest MiB | total MiB | hidden files waiting for compaction | target |\n"
+                    + "|---|---|---|---|---|---|---|\n");
+            String waiting = String.format(Locale.ROOT, "%d (%.1f MiB)", pending[0], pending[1] / mib);
+            t.append(sizes.isEmpty() ? "| 0 | - | - | - | - | " + waiting + " | files >= 64 MiB |\n"
+                    : String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.1f | %s | files >= 64 MiB |%n", sizes.size(),
                     sizes.get(sizes.size() / 2) / mib, sizes.get(0) / mib, sizes.get(sizes.size() - 1) / mib,
-                    sizes.stream().mapToLong(Long::longValue).sum() / mib));
+                    sizes.stream().mapToLong(Long::longValue).sum() / mib, waiting));
             return t.toString();
         } finally {
             generator.destroyForcibly();
@@ -280,8 +297,10 @@ public final class Benchmark {
                     task.median("outBytes") / 1e6, task.median("outFiles")));
         }
         t.append("\n| ratio | value | target |\n|---|---|---|\n");
-        t.append(ratio("job / DuckDB at 1 core", rate.get("job1") / rate.get("duckdb1"), ">= 0.6"));
-        t.append(ratio("job / DuckDB at 2 cores", rate.get("job2") / rate.get("duckdb2"), ">= 0.6"));
+        t.append(ratio("job / DuckDB (columns declared) at 1 core", rate.get("job1") / rate.get("duckdb1"), ""));
+        t.append(ratio("job / DuckDB (columns declared) at 2 cores", rate.get("job2") / rate.get("duckdb2"), ">= 0.25"));
+        t.append(ratio("job / Flink SQL at 1 core", rate.get("job1") / rate.get("flinksql1"), ""));
+        t.append(ratio("job / Flink SQL at 2 cores", rate.get("job2") / rate.get("flinksql2"), ">= 1.8"));
         t.append(ratio("job parallelism 2 / parallelism 1", rate.get("job2") / rate.get("job1"), ">= 1.7"));
         t.append(ratio("job / DuckDB at 2 cores, job on JVM defaults", rate.get("job2-default-jvm") / rate.get("duckdb2"), ""));
         t.append(ratio("job / floor (gunzip + lines) at 1 core", rate.get("job1") / rate.get("floor1"), ""));

@@ -46,6 +46,9 @@ public final class LakeSinks {
                         .withPartSuffix(".snappy.parquet")
                         .build());
         if (config.compaction) {
+            // Record by record: for bulk formats the sink wraps a byte-level compactor's output in
+            // another bulk writer, whose empty footer would end the file, so Parquet files cannot be
+            // merged by copying row groups here.
             builder.enableCompact(compactionStrategy(config, checkpointInterval),
                     new RecordWiseFileCompactor<>(new ClickEventParquetReader.Factory()));
         }
