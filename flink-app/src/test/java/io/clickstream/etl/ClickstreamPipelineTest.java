@@ -332,15 +332,7 @@ class ClickstreamPipelineTest {
         Path in = root.resolve("raw");
         Path out = root.resolve("lake");
         Files.createDirectories(in);
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", in.toUri().toString(),
-                "output.lake.path", out.toUri().toString(),
-                "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
-                "input.mode", "continuous",
-                "input.monitor-interval", "200ms",
-                "checkpoint.interval", "500ms",
-                "output.compaction.max-delay", "2s",
-                "job.version", "pipeline-test"));
+        JobConfig config = continuous(root, "200ms", "500ms");
         Set<String> expected = new HashSet<>();
         List<GeneratedRecord> first = landBatch(in, 0, expected);
 
@@ -386,15 +378,7 @@ class ClickstreamPipelineTest {
         Path out = root.resolve("lake");
         Files.createDirectories(in);
         // Checkpoints every 200 ms: without compaction two sink subtasks would commit up to ten files a second.
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", in.toUri().toString(),
-                "output.lake.path", out.toUri().toString(),
-                "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
-                "input.mode", "continuous",
-                "input.monitor-interval", "100ms",
-                "checkpoint.interval", "200ms",
-                "output.compaction.max-delay", "2s",
-                "job.version", "pipeline-test"));
+        JobConfig config = continuous(root, "100ms", "200ms");
         StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 200);
         ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
         JobClient job = env.executeAsync("compaction-test");
@@ -409,7 +393,14 @@ class ClickstreamPipelineTest {
                 Thread.sleep(500);
             }
             long landed = System.nanoTime();
-            waitForLake(out, expected.size());
+            try {
+                waitForLake(out, expected.size());
+            } catch (AssertionError notThere) {
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    job.getJobExecutionResult().get(); // throws the job's own failure
+                }
+                throw notThere;
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             List<Path> files = LakeReader.visibleFiles(out);
             System.out.printf("compaction: %d visible files after %.1f s of traffic with checkpoints every 200 ms; last batch visible after %.1f s%n",
@@ -453,12 +444,28 @@ class ClickstreamPipelineTest {
         return TestEnvironments.withoutRestarts(2, 500);
     }
 
+    /** The tests' checkpoints (500 ms), and a compaction delay no run reaches: a bounded run compacts each day once, at the end. */
     private static JobConfig config(String mode) {
         return JobConfig.fromMap(Map.of(
                 "input.path", raw.toUri().toString(),
                 "output.lake.path", lake.toUri().toString(),
                 "output.dead-letter.path", deadLetters.toUri().toString(),
                 "input.mode", mode,
+                "checkpoint.interval", "500ms",
+                "output.compaction.max-delay", "1h",
+                "job.version", "pipeline-test"));
+    }
+
+    /** A continuous job over {@code root/raw} into {@code root/lake}, compacting every 2 s at the latest. */
+    private static JobConfig continuous(Path root, String monitorInterval, String checkpointInterval) {
+        return JobConfig.fromMap(Map.of(
+                "input.path", root.resolve("raw").toUri().toString(),
+                "output.lake.path", root.resolve("lake").toUri().toString(),
+                "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
+                "input.mode", "continuous",
+                "input.monitor-interval", monitorInterval,
+                "checkpoint.interval", checkpointInterval,
+                "output.compaction.max-delay", "2s",
                 "job.version", "pipeline-test"));
     }
 
