@@ -16,8 +16,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 import java.time.Duration;
 
 /**
- * The two exactly-once file sinks. Part files are committed on checkpoints and are named
- * {@code <prefix>-<uuid>-<n>.<ext>}, never with a leading {@code _} or {@code .}.
+ * The two exactly-once file sinks. Part files are committed on checkpoints; visible names are
+ * {@code [compacted-]<prefix>-<uuid>-<n>.<ext>}, never with a leading {@code _} or {@code .}
+ * (the lake's files waiting for compaction are hidden with a leading {@code .}).
  */
 public final class LakeSinks {
 
