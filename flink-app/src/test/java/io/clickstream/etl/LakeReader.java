@@ -40,12 +40,17 @@ public final class LakeReader implements AutoCloseable {
         if (!Files.isDirectory(lake)) {
             return List.of();
         }
-        try (Stream<Path> walk = Files.walk(lake)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(f -> f.getFileName().toString().endsWith(".parquet") && visible(lake.relativize(f)))
-                    .sorted().collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // A running job deletes hidden files once compacted: a walk that meets one going away starts over.
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> walk = Files.walk(lake)) {
+                return walk.filter(Files::isRegularFile)
+                        .filter(f -> f.getFileName().toString().endsWith(".parquet") && visible(lake.relativize(f)))
+                        .sorted().collect(Collectors.toList());
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 10) {
+                    throw e instanceof UncheckedIOException ? (UncheckedIOException) e : new UncheckedIOException((IOException) e);
+                }
+            }
         }
     }
 
