@@ -76,7 +76,8 @@ class ProcessRecoveryTest {
         Path raw = dir.resolve("raw");
         Path lake = dir.resolve("lake");
         Set<String> expected = new HashSet<>();
-        // Compaction every few checkpoints, over files large enough that a rewrite takes a while.
+        // Compaction every few checkpoints, over files large enough that a rewrite takes a while;
+        // one round with small row groups, so that its files' row groups are copied instead.
         List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms",
                 "--checkpoint.interval", "300ms", "--output.compaction.max-delay", "1200ms");
         int killedMidCompaction = 0;
@@ -86,10 +87,17 @@ class ProcessRecoveryTest {
             if (round > 0) {
                 run.addAll(List.of("--resume.from", "latest"));
             }
+            if (round == 1) {
+                // Row groups small enough that each checkpoint's files fill several: compaction copies them.
+                run.addAll(List.of("--output.parquet.row-group-size", "64kb"));
+            }
+            // A killed run leaves its in-progress file behind: wait for one this run starts.
+            Set<String> leftOver = files(lake);
             Process job = start(run, dir.resolve("round-" + round + ".log"));
             try {
                 // SIGKILL the moment a compacted file is being written (its in-progress file exists).
-                if (awaitFile(lake, n -> n.startsWith(".compacted-part-") && n.contains(".inprogress"), Duration.ofMinutes(1))) {
+                if (awaitFile(lake, n -> n.startsWith(".compacted-part-") && n.contains(".inprogress") && !leftOver.contains(n),
+                        Duration.ofMinutes(1))) {
                     killedMidCompaction++;
                 }
             } finally {
@@ -99,7 +107,7 @@ class ProcessRecoveryTest {
         assertThat(killedMidCompaction).as("kills that hit a compaction in progress").isPositive();
 
         List<String> resume = new ArrayList<>(command);
-        resume.addAll(List.of("--resume.from", "latest"));
+        resume.addAll(List.of("--resume.from", "latest", "--output.parquet.row-group-size", "64kb"));
         Process last = start(resume, dir.resolve("final.log"));
         try {
             LakeReader.awaitRows(lake, expected.size(), Duration.ofMinutes(2));
@@ -113,8 +121,21 @@ class ProcessRecoveryTest {
             assertThat(rows.stream().map(r -> (String) r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
             assertThat(rows).allSatisfy(r -> assertThat(((Number) r.get("n")).longValue()).as("copies of %s", r.get("event_id")).isEqualTo(1L));
         }
+        String logs = Files.readString(dir.resolve("round-0.log")) + Files.readString(dir.resolve("round-1.log"))
+                + Files.readString(dir.resolve("round-2.log")) + Files.readString(dir.resolve("final.log"));
+        assertThat(logs).as("both ways of compacting ran").contains("by copying their row groups", "by writing their records again");
         System.out.printf("killed %d of 3 runs while a compacted file was being written; %,d events exactly once%n",
                 killedMidCompaction, expected.size());
+    }
+
+    /** The names of the files under a folder tree (none if it does not exist). */
+    private static Set<String> files(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Set.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            return files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+        }
     }
 
     /** Polls a folder tree every few milliseconds for a file whose name matches; false on timeout. */
@@ -158,6 +179,8 @@ class ProcessRecoveryTest {
     private static List<String> runner(Path dir, String... extra) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-XX:MaxDirectMemorySize=256m",
+                // The job's own logging, not the test classpath's silent configuration.
+                "-Dlog4j.configurationFile=log4j2.properties",
                 "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName(),
                 "--input.path", dir.resolve("raw").toString(),
                 "--output.lake.path", dir.resolve("lake").toString(),

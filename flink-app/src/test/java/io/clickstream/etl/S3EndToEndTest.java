@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -87,10 +87,11 @@ class S3EndToEndTest {
         s3.log.clear();
     }
 
-    @ParameterizedTest(name = "input.path as {0}://")
-    @ValueSource(strings = {"s3", "s3a"})
+    /** Row groups of 64kb make the checkpoints' files' row groups large enough for compaction to copy them. */
+    @ParameterizedTest(name = "input.path as {0}://, row groups of {1}")
+    @CsvSource({"s3, 32mb", "s3a, 64kb"})
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void readsRawObjectsFromS3AndCommitsTheLakeToS3ExactlyOnce(String scheme, @TempDir Path local) throws Exception {
+    void readsRawObjectsFromS3AndCommitsTheLakeToS3ExactlyOnce(String scheme, String rowGroups, @TempDir Path local) throws Exception {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(21).records(4000).days(2)
                 .start(Instant.parse("2026-04-01T00:00:00Z")));
         land(traffic, local.resolve("raw"), 5L << 20, 21);
@@ -101,6 +102,7 @@ class S3EndToEndTest {
         keys.put("input.mode", "bounded");
         keys.put("job.version", "s3-test");
         keys.put("checkpoint.interval", "1s");
+        keys.put("output.parquet.row-group-size", rowGroups);
         keys.put("web-ui.enabled", "false");
         keys.putAll(s3.jobKeys());
         Accounting accounting = LocalRunner.run(JobConfig.fromMap(keys));

@@ -3,12 +3,11 @@ package io.clickstream.etl.sink;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
-import io.clickstream.etl.sink.parquet.ClickEventParquetBuilder;
-import io.clickstream.etl.sink.parquet.ClickEventParquetReader;
+import io.clickstream.etl.sink.parquet.LakeFileCompactor;
+import io.clickstream.etl.sink.parquet.LakeWriterFactory;
 
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
-import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
@@ -32,14 +31,14 @@ public final class LakeSinks {
 
     /**
      * Snappy Parquet partitioned by event date. With compaction on, each checkpoint's part files are
-     * committed hidden ({@code .part-...}) and rewritten per day partition into one
-     * {@code compacted-part-...} file once they add up to the target size or the oldest has waited
+     * committed hidden ({@code .part-...}) and merged per day partition into one
+     * {@code compacted-part-...} file ({@link LakeFileCompactor}) once they add up to the target size or the oldest has waited
      * {@code output.compaction.max-delay}; only then does the data become visible, and the hidden
      * files are deleted. Flink's compaction operators keep all of it exactly once.
      */
     public static FileSink<ClickEvent> lake(JobConfig config, Duration checkpointInterval) {
         FileSink.DefaultBulkFormatBuilder<ClickEvent> builder = FileSink.forBulkFormat(new Path(config.lakePath),
-                        ClickEventParquetBuilder.factory(config.rowGroupBytes, config.pageBytes))
+                        new LakeWriterFactory(config.rowGroupBytes, config.pageBytes))
                 .withBucketAssigner(new EventDateBucketAssigner())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder()
@@ -47,11 +46,8 @@ public final class LakeSinks {
                         .withPartSuffix(".snappy.parquet")
                         .build());
         if (config.compaction) {
-            // Record by record: for bulk formats the sink wraps a byte-level compactor's output in
-            // another bulk writer, whose empty footer would end the file, so Parquet files cannot be
-            // merged by copying row groups here.
             builder.enableCompact(compactionStrategy(config, checkpointInterval),
-                    new RecordWiseFileCompactor<>(new ClickEventParquetReader.Factory()));
+                    new LakeFileCompactor(config.rowGroupBytes, config.pageBytes));
         }
         return builder.build();
     }

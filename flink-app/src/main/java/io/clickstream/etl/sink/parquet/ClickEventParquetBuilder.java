@@ -31,11 +31,6 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
         this.pageBytes = pageBytes;
     }
 
-    /** The lake's {@code BulkWriter.Factory}. */
-    public static ParquetWriterFactory<ClickEvent> factory(long rowGroupBytes, int pageBytes) {
-        return new ParquetWriterFactory<>(new ClickEventParquetBuilder(rowGroupBytes, pageBytes));
-    }
-
     @Override
     public ParquetWriter<ClickEvent> createWriter(OutputFile out) throws IOException {
         Builder builder = new Builder(out)

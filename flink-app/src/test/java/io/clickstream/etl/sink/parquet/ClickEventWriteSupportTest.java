@@ -159,7 +159,7 @@ class ClickEventWriteSupportTest {
         bad.eventType = null;
         Path file = dir.resolve("x.parquet");
         try (FSDataOutputStream out = stream(file)) {
-            BulkWriter<ClickEvent> writer = ClickEventParquetBuilder.factory(1 << 20, 1 << 20).create(out);
+            BulkWriter<ClickEvent> writer = new LakeWriterFactory(1 << 20, 1 << 20).create(out);
             writer.addElement(events.get(0));
             assertThatThrownBy(() -> writer.addElement(bad))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -176,7 +176,7 @@ class ClickEventWriteSupportTest {
     void anEmptyFileIsAValidParquetFileWithNoRows() throws Exception {
         Path file = dir.resolve("empty.parquet");
         try (FSDataOutputStream out = stream(file)) {
-            ClickEventParquetBuilder.factory(1 << 20, 1 << 20).create(out).finish();
+            new LakeWriterFactory(1 << 20, 1 << 20).create(out).finish();
         }
         assertThat(footer(file).getBlocks()).isEmpty();
         assertThat(parquetMrRows(file)).isEmpty();
@@ -277,9 +277,13 @@ class ClickEventWriteSupportTest {
     }
 
     private Path write(List<ClickEvent> events, long rowGroupBytes, int pageBytes) throws IOException {
-        Path file = Files.createTempFile(dir, "written-", ".parquet");
+        return write(Files.createTempFile(dir, "written-", ".parquet"), events, rowGroupBytes, pageBytes);
+    }
+
+    /** Writes events as the lake sink does: through {@link LakeWriterFactory}. */
+    static Path write(Path file, List<ClickEvent> events, long rowGroupBytes, int pageBytes) throws IOException {
         try (FSDataOutputStream out = stream(file)) {
-            BulkWriter<ClickEvent> writer = ClickEventParquetBuilder.factory(rowGroupBytes, pageBytes).create(out);
+            BulkWriter<ClickEvent> writer = new LakeWriterFactory(rowGroupBytes, pageBytes).create(out);
             for (ClickEvent event : events) {
                 writer.addElement(event);
             }
@@ -289,12 +293,12 @@ class ClickEventWriteSupportTest {
         return file;
     }
 
-    private static FSDataOutputStream stream(Path file) throws IOException {
+    static FSDataOutputStream stream(Path file) throws IOException {
         return FileSystem.getLocalFileSystem().create(new org.apache.flink.core.fs.Path(file.toUri()), FileSystem.WriteMode.OVERWRITE);
     }
 
     /** Every record as parquet-mr's example reader reads it, page checksums verified. */
-    private static List<Group> parquetMrRows(Path file) throws IOException {
+    static List<Group> parquetMrRows(Path file) throws IOException {
         List<Group> rows = new ArrayList<>();
         try (ParquetFileReader reader = reader(file)) {
             PageReadStore rowGroup;
@@ -314,7 +318,7 @@ class ClickEventWriteSupportTest {
                 ParquetReadOptions.builder().usePageChecksumVerification(true).build());
     }
 
-    private static ParquetMetadata footer(Path file) throws IOException {
+    static ParquetMetadata footer(Path file) throws IOException {
         try (ParquetFileReader reader = reader(file)) {
             return reader.getFooter();
         }
