@@ -54,11 +54,15 @@ public final class LakeSinks {
 
     /**
      * Fires per partition when its pending files reach the target size, or after the checkpoints
-     * that fit into the maximum delay (the compacted file is committed one checkpoint later).
+     * that fit into the maximum delay, so that data is visible at most that long after its object
+     * lands: Flink counts from the checkpoint before a partition's first pending file, the compacted
+     * file is committed one checkpoint after firing, and the source may take one monitor interval
+     * to discover the object.
      */
     static FileCompactStrategy compactionStrategy(JobConfig config, Duration checkpointInterval) {
         long interval = Math.max(1, checkpointInterval.toMillis());
-        int checkpoints = (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.compactionMaxDelay.toMillis() / interval - 1));
+        long budget = config.compactionMaxDelay.toMillis() - (config.bounded() ? 0 : config.monitorInterval.toMillis());
+        int checkpoints = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / interval - 1));
         return FileCompactStrategy.Builder.newBuilder()
                 .setSizeThreshold(config.compactionTargetBytes)
                 .enableCompactionOnCheckpoint(checkpoints)

@@ -11,6 +11,7 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 
@@ -58,10 +59,14 @@ public final class ClickEventParquetReader implements RecordWiseFileCompactor.Re
 
         @Override
         public RecordWiseFileCompactor.Reader<ClickEvent> createFor(Path path) throws IOException {
-            FileSystem fs = path.getFileSystem();
-            long length = fs.getFileStatus(path).getLen();
-            ParquetInputFile in = new ParquetInputFile(fs.open(path), length);
-            return new ClickEventParquetReader(ParquetFileReader.open(in, ParquetReadOptions.builder().usePageChecksumVerification(true).build()));
+            return new ClickEventParquetReader(ParquetFileReader.open(inputFile(path),
+                    ParquetReadOptions.builder().usePageChecksumVerification(true).build()));
         }
+    }
+
+    /** A lake file on any Flink file system (local, S3) as parquet-mr's input file. */
+    static InputFile inputFile(Path path) throws IOException {
+        FileSystem fs = path.getFileSystem();
+        return new ParquetInputFile(fs.open(path), fs.getFileStatus(path).getLen());
     }
 }

@@ -4,9 +4,7 @@ import io.clickstream.etl.model.ClickEvent;
 
 import org.apache.flink.connector.file.sink.compactor.OutputStreamBasedFileCompactor;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.formats.parquet.ParquetInputFile;
 
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -14,7 +12,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.slf4j.Logger;
@@ -66,7 +63,7 @@ public final class LakeFileCompactor extends OutputStreamBasedFileCompactor {
         long bytes = 0;
         long rowGroups = 0;
         for (Path input : inputs) {
-            try (ParquetFileReader reader = ParquetFileReader.open(open(input))) {
+            try (ParquetFileReader reader = ParquetFileReader.open(ClickEventParquetReader.inputFile(input))) {
                 ParquetMetadata footer = reader.getFooter();
                 if (!footer.getFileMetaData().getSchema().equals(LakeSchema.SCHEMA)) {
                     return false;
@@ -85,7 +82,7 @@ public final class LakeFileCompactor extends OutputStreamBasedFileCompactor {
                 ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH, ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH, true);
         writer.start();
         for (Path input : inputs) {
-            writer.appendFile(open(input));
+            writer.appendFile(ClickEventParquetReader.inputFile(input));
         }
         writer.end(Collections.emptyMap());
     }
@@ -104,11 +101,6 @@ public final class LakeFileCompactor extends OutputStreamBasedFileCompactor {
                 }
             }
         }
-    }
-
-    static InputFile open(Path path) throws IOException {
-        FileSystem fs = path.getFileSystem();
-        return new ParquetInputFile(fs.open(path), fs.getFileStatus(path).getLen());
     }
 
     /** parquet-mr's view of the compactor's output stream, which starts empty. */
