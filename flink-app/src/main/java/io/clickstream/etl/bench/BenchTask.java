@@ -44,6 +44,16 @@ public final class BenchTask {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            measure(args);
+        } catch (Throwable t) {
+            // An embedded cluster's threads would keep the JVM, and so the benchmark, waiting forever.
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void measure(String[] args) throws Exception {
         String kind = args[0];
         Path raw = Paths.get(args[1]);
         Path out = Paths.get(args[2]);
@@ -193,6 +203,16 @@ public final class BenchTask {
         return accounting.written;
     }
 
+    /** Rows in the given Parquet files, read by DuckDB. */
+    static long parquetRows(List<Path> files) throws Exception {
+        String list = files.stream().map(f -> "'" + f.toAbsolutePath() + "'").collect(Collectors.joining(", ", "[", "]"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM read_parquet(" + list + ")")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     static List<Path> objects(Path raw) throws IOException {
         try (Stream<Path> files = Files.walk(raw)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".gz")).sorted().collect(Collectors.toList());
@@ -203,7 +223,7 @@ public final class BenchTask {
         return new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(object), 1 << 16), StandardCharsets.UTF_8), 1 << 16);
     }
 
-    /** Bytes and files of Parquet output (lake or DuckDB), ignoring checkpoints and hidden files. */
+    /** Bytes and files of Parquet output (lake, DuckDB or Flink SQL), ignoring checkpoints and hidden files. */
     private static long[] output(Path out) throws IOException {
         if (!Files.exists(out)) {
             return new long[] {0, 0};
@@ -213,7 +233,8 @@ public final class BenchTask {
         try (Stream<Path> walk = Files.walk(out)) {
             for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(".parquet") && !name.startsWith(".")) {
+                // Flink SQL's filesystem sink names its Parquet files part-<uuid>-<subtask>-<n>, without a suffix.
+                if ((name.endsWith(".parquet") || name.startsWith("part-")) && !name.startsWith(".")) {
                     bytes += Files.size(f);
                     files++;
                 }
