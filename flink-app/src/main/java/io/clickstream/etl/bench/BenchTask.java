@@ -223,24 +223,34 @@ public final class BenchTask {
         return new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(object), 1 << 16), StandardCharsets.UTF_8), 1 << 16);
     }
 
-    /** Bytes and files of Parquet output (lake, DuckDB or Flink SQL), ignoring checkpoints and hidden files. */
+    /**
+     * Bytes and files of Parquet output (lake, DuckDB or Flink SQL), ignoring hidden files and the
+     * checkpoints, which Flink may still be cleaning up while this looks.
+     */
     private static long[] output(Path out) throws IOException {
+        long[] totals = new long[2];
         if (!Files.exists(out)) {
-            return new long[] {0, 0};
+            return totals;
         }
-        long bytes = 0;
-        long files = 0;
-        try (Stream<Path> walk = Files.walk(out)) {
-            for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        Files.walkFileTree(out, new java.nio.file.SimpleFileVisitor<Path>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+                return dir.getFileName().toString().equals("checkpoints")
+                        ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
                 String name = f.getFileName().toString();
                 // Flink SQL's filesystem sink names its Parquet files part-<uuid>-<subtask>-<n>, without a suffix.
-                if ((name.endsWith(".parquet") || name.startsWith("part-")) && !name.startsWith(".")) {
-                    bytes += Files.size(f);
-                    files++;
+                if (attrs.isRegularFile() && (name.endsWith(".parquet") || name.startsWith("part-")) && !name.startsWith(".")) {
+                    totals[0] += attrs.size();
+                    totals[1]++;
                 }
+                return java.nio.file.FileVisitResult.CONTINUE;
             }
-        }
-        return new long[] {bytes, files};
+        });
+        return totals;
     }
 
     private static long peakRssMiB() throws IOException {
