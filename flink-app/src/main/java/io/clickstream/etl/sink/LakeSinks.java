@@ -32,9 +32,10 @@ public final class LakeSinks {
     /**
      * Snappy Parquet partitioned by event date. With compaction on, each checkpoint's part files are
      * committed hidden ({@code .part-...}) and merged per day partition into one
-     * {@code compacted-part-...} file ({@link LakeFileCompactor}) once they add up to the target size or the oldest has waited
-     * {@code output.compaction.max-delay}; only then does the data become visible, and the hidden
-     * files are deleted. Flink's compaction operators keep all of it exactly once.
+     * {@code compacted-part-...} file ({@link LakeFileCompactor}) once they add up to the target
+     * size or the oldest would miss {@code output.compaction.max-delay}; only then does the data
+     * become visible, and the hidden files are deleted. Flink's compaction operators keep all of it
+     * exactly once.
      */
     public static FileSink<ClickEvent> lake(JobConfig config, Duration checkpointInterval) {
         FileSink.DefaultBulkFormatBuilder<ClickEvent> builder = FileSink.forBulkFormat(new Path(config.lakePath),
