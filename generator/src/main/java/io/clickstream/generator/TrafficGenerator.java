@@ -93,7 +93,9 @@ public final class TrafficGenerator {
      * live traffic whose event time is the time of sending; {@code -1} keeps the simulated start.
      */
     public List<GeneratedRecord> session(long index, long startMillis) {
-        random = new SplittableRandom(settings.seed * 0x9E3779B97F4A7C15L + index);
+        // Not seed * gamma + index: SplittableRandom steps by that same gamma, so seed s + 1 would replay
+        // seed s's sessions one draw later (the same event ids). A mixed seed keeps the streams apart.
+        random = new SplittableRandom(new SplittableRandom(settings.seed).nextLong() + index * 0xBF58476D1CE4E5B9L);
         out = new ArrayList<>();
         valid = new ArrayList<>();
         long dayMillis = 86_400_000L;
