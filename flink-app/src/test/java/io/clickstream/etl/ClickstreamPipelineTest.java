@@ -476,6 +476,9 @@ class ClickstreamPipelineTest {
                 "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
                 "input.mode", "continuous",
                 "input.monitor-interval", monitorInterval,
+                // The generated objects land under the hours of their events, months before now, outside the
+                // hour window: every round sweeps the root, so that each is read at once.
+                "input.sweep-interval", monitorInterval,
                 "checkpoint.interval", checkpointInterval,
                 "output.compaction.max-delay", "2s",
                 "job.version", "pipeline-test"));

@@ -4,7 +4,6 @@ import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.RawRecord;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.FirehoseObjectFormat;
-import io.clickstream.etl.source.SortedSplitAssigner;
 
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -131,7 +130,6 @@ class FailureRecoveryTest {
                 "output.lake.path", out.resolve("lake").toString(), "output.dead-letter.path", out.resolve("dead-letter").toString()));
         FileSource<RawRecord> source = FileSource
                 .forBulkFileFormat(new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes), new org.apache.flink.core.fs.Path(config.inputPath))
-                .setSplitAssigner(new SortedSplitAssigner.Provider())
                 .setFileEnumerator(new DeletingEnumerator.Provider())
                 .build();
         StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 300);

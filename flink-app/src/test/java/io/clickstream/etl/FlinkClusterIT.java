@@ -88,6 +88,7 @@ class FlinkClusterIT {
         String lakeBucket = template.resolveString(Map.of("Ref", "LakeBucket"));
         Map<String, String> keys = new HashMap<>(template.jobProperties(JobConfig.PROPERTY_GROUP));
         keys.put("input.monitor-interval", "1s");
+        keys.put("input.sweep-interval", "1s"); // the objects land under May's hours, outside the hour window
         keys.put("output.compaction.max-delay", "4s");
         keys.put("job.version", "cluster-s3-it");
 

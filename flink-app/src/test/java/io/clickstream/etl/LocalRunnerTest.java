@@ -75,6 +75,7 @@ class LocalRunnerTest {
                 "checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
                 "checkpoint.interval", "1s",
                 "input.monitor-interval", "500ms",
+                "input.sweep-interval", "500ms",
                 "web-ui.port", Integer.toString(port),
                 "pii.pseudonym-key", SECRET));
 

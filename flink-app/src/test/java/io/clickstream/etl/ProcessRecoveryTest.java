@@ -35,7 +35,7 @@ class ProcessRecoveryTest {
         Path lake = dir.resolve("lake");
         Set<String> expected = new HashSet<>();
         List<GeneratedRecord> first = land(raw, 0, expected);
-        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms",
+        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms", "--input.sweep-interval", "200ms",
                 "--checkpoint.interval", "500ms", "--output.compaction.max-delay", "2s");
 
         Process before = start(command, dir.resolve("before.log"));
@@ -78,7 +78,7 @@ class ProcessRecoveryTest {
         Set<String> expected = new HashSet<>();
         // Compaction every few checkpoints, over files large enough that a rewrite takes a while;
         // one round with small row groups, so that its files' row groups are copied instead.
-        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms",
+        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms", "--input.sweep-interval", "200ms",
                 "--checkpoint.interval", "300ms", "--output.compaction.max-delay", "1200ms");
         int killedMidCompaction = 0;
         for (int round = 0; round < 3; round++) {

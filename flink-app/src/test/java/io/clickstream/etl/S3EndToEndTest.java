@@ -8,6 +8,7 @@ import io.clickstream.etl.deploy.S3RequestLog.S3Request;
 import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
+import io.clickstream.etl.source.DiscoveryDriver;
 import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,6 +175,48 @@ class S3EndToEndTest {
         assertEveryRequestAllowedByTheFlinkRole();
     }
 
+    /**
+     * Continuous discovery on S3: 10 days of raw objects under their hour folders; the first round sweeps
+     * them all, every later round lists only the hours in the window, whatever the bucket holds.
+     */
+    @Test
+    void discoveryRoundsListOnlyTheHourWindowOnS3(@TempDir Path local) throws Exception {
+        List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().noFaults().seed(23).records(2400).days(10)
+                .start(Instant.parse("2026-04-01T00:00:00Z")));
+        land(traffic, local.resolve("raw"), 5L << 20, 23);
+        int objects = s3.keys(rawBucket, "").size();
+        long folders = s3.keys(rawBucket, "").stream().map(k -> k.substring(0, k.lastIndexOf('/'))).distinct().count();
+        JobConfig config = JobConfig.fromMap(deployed);
+        long[] now = {Instant.parse("2026-04-10T23:40:00Z").toEpochMilli()};
+        DiscoveryDriver discovery = new DiscoveryDriver(config, () -> now[0]);
+
+        assertThat(discovery.round()).as("the first round sweeps").isTrue();
+        long sweepLists = lists();
+        assertThat(discovery.assigned()).hasSize(objects);
+        s3.log.clear();
+        now[0] += 60_000;
+        assertThat(discovery.round()).isFalse();
+        long windowLists = lists();
+        s3.log.clear();
+        Path landing = Files.writeString(local.resolve("new.json"), traffic.get(0).json() + "\n");
+        s3.put(deployed.get("input.path") + "/2026/04/10/23/clickstream-1-2026-04-10-23-41-00-new", landing);
+        now[0] += 60_000;
+        discovery.round();
+        System.out.printf("discovery on S3: %d objects under %d hour folders; LIST requests: %d for the first round's sweep, %d and %d "
+                + "for window rounds%n", objects, folders, sweepLists, windowLists, lists());
+
+        assertThat(discovery.assigned()).hasSize(objects + 1);
+        // Four hour folders (21:00 to 00:00 of the next day): at most one LIST each, against hundreds for a sweep.
+        assertThat(windowLists).isPositive().isLessThanOrEqualTo(4);
+        assertThat(lists()).isEqualTo(windowLists);
+        assertThat(sweepLists).isGreaterThanOrEqualTo(folders);
+        assertEveryRequestAllowedByTheFlinkRole(Set.of("ListObjectsV2"));
+    }
+
+    private static long lists() {
+        return s3.log.requests().stream().filter(r -> r.operation().startsWith("ListObjects")).count();
+    }
+
     /** Lands traffic in Firehose's layout under the deployed input path, straight into the store (not the job's requests). */
     private static void land(List<GeneratedRecord> traffic, Path staged, long objectBytes, long seed) throws Exception {
         for (Path object : new FirehoseLocalWriter(staged, "clickstream", objectBytes, 3_600_000L, seed).write(traffic)) {
@@ -181,6 +225,11 @@ class S3EndToEndTest {
     }
 
     private static void assertEveryRequestAllowedByTheFlinkRole() {
+        assertEveryRequestAllowedByTheFlinkRole(Set.of("HeadObject", "ListObjectsV2", "GetObject", "CreateMultipartUpload", "UploadPart",
+                "CompleteMultipartUpload"));
+    }
+
+    private static void assertEveryRequestAllowedByTheFlinkRole(Set<String> made) {
         List<S3Request> requests = s3.log.requests();
         assertThat(requests).as("requests the job made").isNotEmpty();
         List<String> refused = refusedByTheTemplate(template, requests);
@@ -192,8 +241,8 @@ class S3EndToEndTest {
         }
         assertThat(refused).as("requests sam-template.yaml's FlinkRole would not allow on Amazon S3").isEmpty();
         assertThat(requests.stream().map(S3Request::operation).collect(Collectors.toSet()))
-                .as("the job listed, read, uploaded in parts and committed")
-                .contains("HeadObject", "ListObjectsV2", "GetObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload");
+                .as("the operations made")
+                .containsAll(made);
     }
 
     /** Each request the role and the buckets' policies would refuse, with the permission it lacks. */

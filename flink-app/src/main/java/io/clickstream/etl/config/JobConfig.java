@@ -41,6 +41,9 @@ public final class JobConfig implements Serializable {
         d.put("input.path", null);
         d.put("input.mode", "continuous");
         d.put("input.monitor-interval", "30s");
+        d.put("input.layout", "firehose");
+        d.put("input.lookback", "2h");
+        d.put("input.sweep-interval", "1h");
         d.put("input.max-record-bytes", "1mb");
         d.put("output.lake.path", null);
         d.put("output.dead-letter.path", null);
@@ -76,9 +79,17 @@ public final class JobConfig implements Serializable {
 
     public enum InputMode { CONTINUOUS, BOUNDED }
 
+    /** How keys under the input root are laid out: Firehose's UTC hour prefixes, or anything. */
+    public enum InputLayout { FIREHOSE, ANY }
+
     public final String inputPath;
     public final InputMode inputMode;
     public final Duration monitorInterval;
+    public final InputLayout inputLayout;
+    /** Continuous mode: how long after its hour ends an hour prefix is still listed every monitor interval. */
+    public final Duration inputLookback;
+    /** Continuous mode: how often the whole root is listed for objects outside the hour window. */
+    public final Duration sweepInterval;
     public final int maxRecordBytes;
     public final String lakePath;
     public final String deadLetterPath;
@@ -121,6 +132,9 @@ public final class JobConfig implements Serializable {
         inputPath = p.required("input.path", JobConfig::path);
         inputMode = p.get("input.mode", v -> InputMode.valueOf(v.trim().toUpperCase(Locale.ROOT)), "continuous or bounded");
         monitorInterval = p.get("input.monitor-interval", JobConfig::positiveDuration, "a positive duration such as 30s or 5 min");
+        inputLayout = p.get("input.layout", v -> InputLayout.valueOf(v.trim().toUpperCase(Locale.ROOT)), "firehose or any");
+        inputLookback = p.get("input.lookback", JobConfig::nonNegativeDuration, "a duration such as 2h");
+        sweepInterval = p.get("input.sweep-interval", JobConfig::positiveDuration, "a positive duration such as 1h");
         maxRecordBytes = p.get("input.max-record-bytes", v -> bytes(v, 1024, Integer.MAX_VALUE / 2), "a size between 1kb and 1gb, such as 1mb");
         lakePath = p.required("output.lake.path", JobConfig::path);
         deadLetterPath = p.required("output.dead-letter.path", JobConfig::path);

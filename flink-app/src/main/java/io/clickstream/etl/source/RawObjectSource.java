@@ -3,26 +3,82 @@ package io.clickstream.etl.source;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.RawRecord;
 
-import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.FileSourceSplitSerializer;
+import org.apache.flink.connector.file.src.impl.FileSourceReader;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * The {@link FileSource} over the raw input root: every object at any depth (names starting with
- * {@code .} or {@code _} are skipped as hidden), handed out in key order, watched continuously or
- * read once.
+ * The raw objects under the input root as a source: {@link ObjectDiscoveryEnumerator} finds them
+ * (a window of Firehose hour prefixes plus periodic sweeps, or one listing in bounded mode) and
+ * hands them out in key order; Flink's file source reader reads them with
+ * {@link FirehoseObjectFormat}, checkpointing its position in the current object. Names starting
+ * with {@code .} or {@code _} are skipped as hidden. Its splits and reader are those of Flink's
+ * {@code FileSource}, and its enumerator reads a {@code FileSource} checkpoint, so savepoints of
+ * earlier builds restore.
  */
-public final class RawObjectSource {
+public final class RawObjectSource implements Source<RawRecord, FileSourceSplit, DiscoveryState>, ResultTypeQueryable<RawRecord> {
+    private static final long serialVersionUID = 1L;
 
-    private RawObjectSource() {
+    private final Path root;
+    private final FirehoseObjectFormat format;
+    private final ObjectDiscoveryEnumerator.Settings discovery;
+
+    RawObjectSource(Path root, FirehoseObjectFormat format, ObjectDiscoveryEnumerator.Settings discovery) {
+        this.root = root;
+        this.format = format;
+        this.discovery = discovery;
     }
 
-    public static FileSource<RawRecord> create(JobConfig config) {
-        FileSource.FileSourceBuilder<RawRecord> builder = FileSource
-                .forBulkFileFormat(new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes), new Path(config.inputPath))
-                .setSplitAssigner(new SortedSplitAssigner.Provider());
-        if (!config.bounded()) {
-            builder.monitorContinuously(config.monitorInterval);
-        }
-        return builder.build();
+    public static RawObjectSource create(JobConfig config) {
+        return new RawObjectSource(new Path(config.inputPath),
+                new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes),
+                new ObjectDiscoveryEnumerator.Settings(config.bounded(), config.inputLayout, config.monitorInterval.toMillis(),
+                        config.inputLookback.toMillis(), config.sweepInterval.toMillis()));
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return discovery.bounded ? Boundedness.BOUNDED : Boundedness.CONTINUOUS_UNBOUNDED;
+    }
+
+    @Override
+    public SourceReader<RawRecord, FileSourceSplit> createReader(SourceReaderContext context) {
+        return new FileSourceReader<>(context, format, context.getConfiguration());
+    }
+
+    @Override
+    public SplitEnumerator<FileSourceSplit, DiscoveryState> createEnumerator(SplitEnumeratorContext<FileSourceSplit> context) {
+        return restoreEnumerator(context, DiscoveryState.empty());
+    }
+
+    @Override
+    public SplitEnumerator<FileSourceSplit, DiscoveryState> restoreEnumerator(SplitEnumeratorContext<FileSourceSplit> context,
+                                                                               DiscoveryState state) {
+        return new ObjectDiscoveryEnumerator(context, root, discovery, state, System::currentTimeMillis);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<FileSourceSplit> getSplitSerializer() {
+        return FileSourceSplitSerializer.INSTANCE;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<DiscoveryState> getEnumeratorCheckpointSerializer() {
+        return new DiscoveryState.Serializer(discovery.bounded);
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+        return format.getProducedType();
     }
 }

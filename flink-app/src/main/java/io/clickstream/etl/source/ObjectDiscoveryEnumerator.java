@@ -1,0 +1,304 @@
+package io.clickstream.etl.source;
+
+import io.clickstream.etl.config.JobConfig.InputLayout;
+
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.FlinkRuntimeException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import static io.clickstream.etl.source.FirehoseKeyLayout.HOUR_MILLIS;
+import static io.clickstream.etl.source.FirehoseKeyLayout.NO_HOUR;
+import static io.clickstream.etl.source.FirehoseKeyLayout.hourStart;
+
+/**
+ * Finds raw objects and hands them to the reader in key order, remembering only what a window
+ * needs, so that its state and its requests per round do not grow with the job's age.
+ *
+ * <p>Every monitor interval it lists the Firehose hour prefixes that can still receive objects:
+ * from the hour {@code input.lookback} before now up to now. Objects under those hours are
+ * remembered until their hour leaves the window. Every sweep interval (and first of all) it lists
+ * the whole root; an object found there outside the window is new if it was modified after the
+ * previous sweep started (less {@link #MARGIN_MILLIS}), and it is remembered while the next sweep
+ * could take it for new. So an object that lands late under an old hour, or under a key of
+ * another layout, is read at the next sweep, and counted and logged as late.
+ *
+ * <p>Bounded mode lists the root once and signals the end when every object is handed out.
+ */
+public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSourceSplit, DiscoveryState> {
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectDiscoveryEnumerator.class);
+
+    /**
+     * Allowance for S3's clock against the job's and for slow uploads (an object's modification
+     * time is when its upload started): how far before the previous sweep a modification time may
+     * lie and still be taken as unseen.
+     */
+    static final long MARGIN_MILLIS = 10 * 60_000L;
+
+    private static final Comparator<FileSourceSplit> BY_KEY = Comparator.comparing(s -> s.path().toString());
+
+    /** How discovery runs; serializable as part of the source. */
+    public static final class Settings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final boolean bounded;
+        final InputLayout layout;
+        final long intervalMillis;
+        final long lookbackMillis;
+        final long sweepMillis;
+
+        public Settings(boolean bounded, InputLayout layout, long intervalMillis, long lookbackMillis, long sweepMillis) {
+            this.bounded = bounded;
+            this.layout = layout;
+            this.intervalMillis = intervalMillis;
+            this.lookbackMillis = lookbackMillis;
+            this.sweepMillis = sweepMillis;
+        }
+    }
+
+    /** One round's listing, made off the coordinator thread. */
+    static final class Listing {
+        final long startedAt;
+        final boolean sweep;
+        final List<FileStatus> objects;
+        final int requests;
+
+        Listing(long startedAt, boolean sweep, List<FileStatus> objects, int requests) {
+            this.startedAt = startedAt;
+            this.sweep = sweep;
+            this.objects = objects;
+            this.requests = requests;
+        }
+    }
+
+    private final SplitEnumeratorContext<FileSourceSplit> context;
+    private final Path root;
+    private final Settings settings;
+    private final LongSupplier clock;
+    private final FirehoseKeyLayout layout;
+    private final PriorityQueue<FileSourceSplit> pending = new PriorityQueue<>(BY_KEY);
+    /** Key to modification time of every object that a later listing must not take for new. */
+    private final Map<String, Long> remembered;
+    private final Set<Integer> awaitingSplit = new LinkedHashSet<>();
+    private final Counter lateObjects;
+    private final Counter listRequests;
+    /** Read by the listing thread to decide whether a round sweeps. */
+    private volatile long lastSweepStart;
+    private long prunedAtWindow = Long.MIN_VALUE;
+    private long prunedAtSweep = Long.MIN_VALUE;
+
+    public ObjectDiscoveryEnumerator(SplitEnumeratorContext<FileSourceSplit> context, Path root, Settings settings,
+                                     DiscoveryState state, LongSupplier clock) {
+        this.context = context;
+        this.root = root;
+        this.settings = settings;
+        this.clock = clock;
+        this.layout = new FirehoseKeyLayout(root);
+        this.pending.addAll(state.pending);
+        this.remembered = new HashMap<>(state.remembered);
+        this.lastSweepStart = state.lastSweepStart;
+        this.lateObjects = context.metricGroup().counter("lateObjects");
+        this.listRequests = context.metricGroup().counter("listRequests");
+        context.metricGroup().gauge("rememberedObjects", remembered::size);
+        context.metricGroup().gauge("pendingObjects", pending::size);
+    }
+
+    @Override
+    public void start() {
+        if (!settings.bounded) {
+            context.callAsync(this::list, this::handOut, 0, settings.intervalMillis);
+        } else if (lastSweepStart == DiscoveryState.NEVER) {
+            context.callAsync(this::list, this::handOut);
+        }
+    }
+
+    /** Lists what this round needs: the hours of the window, or everything when it is time to sweep. */
+    Listing list() throws IOException {
+        long now = clock.getAsLong();
+        long last = lastSweepStart;
+        boolean sweep = settings.bounded || settings.layout == InputLayout.ANY || last == DiscoveryState.NEVER
+                || now - last >= settings.sweepMillis;
+        FileSystem fs = root.getFileSystem();
+        List<FileStatus> found = new ArrayList<>();
+        int requests = 0;
+        if (sweep) {
+            requests += listTree(fs, root, found);
+        } else {
+            for (long hour = hourStart(now - settings.lookbackMillis); hour <= hourStart(now + MARGIN_MILLIS); hour += HOUR_MILLIS) {
+                requests += listFolder(fs, layout.hourFolder(root, hour), found, null);
+            }
+        }
+        return new Listing(now, sweep, found, requests);
+    }
+
+    /** Takes what is new from a listing, in the coordinator thread. */
+    void handOut(@Nullable Listing listing, @Nullable Throwable error) {
+        if (error != null) {
+            if (settings.bounded) {
+                throw new FlinkRuntimeException("Could not list the raw objects under " + root, error);
+            }
+            LOG.warn("Could not list the raw objects under {}; trying again in {} ms", root, settings.intervalMillis, error);
+            return;
+        }
+        listRequests.inc(listing.requests);
+        long windowStart = hourStart(listing.startedAt - settings.lookbackMillis);
+        long floor = lastSweepStart == DiscoveryState.NEVER ? Long.MIN_VALUE : lastSweepStart - MARGIN_MILLIS;
+        for (FileStatus object : listing.objects) {
+            String key = object.getPath().toString();
+            if (remembered.containsKey(key)) {
+                continue;
+            }
+            if (!settings.bounded) {
+                if (!inWindow(object.getPath(), windowStart)) {
+                    if (object.getModificationTime() < floor) {
+                        continue; // seen while its hour was in the window, or by an earlier sweep
+                    }
+                    if (floor != Long.MIN_VALUE) {
+                        lateObjects.inc();
+                        LOG.info("Reading {}: it landed outside the hour window (under an hour that ended more than input.lookback ago, "
+                                + "or not under a YYYY/MM/DD/HH/ prefix), so the sweep found it", key);
+                    }
+                }
+                remembered.put(key, object.getModificationTime());
+            }
+            pending.add(new FileSourceSplit(key, object.getPath(), 0, object.getLen(), object.getModificationTime(), object.getLen()));
+        }
+        if (listing.sweep) {
+            lastSweepStart = listing.startedAt;
+        }
+        forget(windowStart);
+        assignSplits();
+    }
+
+    /** Drops what no later listing can take for new: outside the window and modified before the last sweep. */
+    private void forget(long windowStart) {
+        if (windowStart == prunedAtWindow && lastSweepStart == prunedAtSweep) {
+            return;
+        }
+        prunedAtWindow = windowStart;
+        prunedAtSweep = lastSweepStart;
+        long keepFrom = lastSweepStart == DiscoveryState.NEVER ? Long.MIN_VALUE : lastSweepStart - MARGIN_MILLIS;
+        remembered.entrySet().removeIf(e -> e.getValue() < keepFrom && !inWindow(new Path(e.getKey()), windowStart));
+    }
+
+    private boolean inWindow(Path object, long windowStart) {
+        if (settings.layout != InputLayout.FIREHOSE) {
+            return false;
+        }
+        long hour = layout.hourOf(object);
+        return hour != NO_HOUR && hour >= windowStart;
+    }
+
+    private void assignSplits() {
+        Iterator<Integer> awaiting = awaitingSplit.iterator();
+        while (awaiting.hasNext()) {
+            int subtask = awaiting.next();
+            if (!context.registeredReaders().containsKey(subtask)) {
+                awaiting.remove();
+                continue;
+            }
+            FileSourceSplit next = pending.poll();
+            if (next != null) {
+                context.assignSplit(next, subtask);
+                awaiting.remove();
+            } else if (settings.bounded && lastSweepStart != DiscoveryState.NEVER) {
+                context.signalNoMoreSplits(subtask);
+                awaiting.remove();
+            } else {
+                break;
+            }
+        }
+    }
+
+    @Override
+    public void handleSplitRequest(int subtaskId, @Nullable String requesterHostname) {
+        awaitingSplit.add(subtaskId);
+        assignSplits();
+    }
+
+    @Override
+    public void addSplitsBack(List<FileSourceSplit> splits, int subtaskId) {
+        pending.addAll(splits);
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+    }
+
+    @Override
+    public DiscoveryState snapshotState(long checkpointId) {
+        return new DiscoveryState(new ArrayList<>(pending), remembered, lastSweepStart);
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Objects found outside the hour window by a sweep (the {@code lateObjects} metric). */
+    long lateObjects() {
+        return lateObjects.getCount();
+    }
+
+    // ---- listing ----------------------------------------------------------------------------
+
+    /** Lists a folder's visible objects (and, with {@code folders}, its visible sub-folders); returns the requests made. */
+    private static int listFolder(FileSystem fs, Path folder, List<FileStatus> objects, @Nullable List<Path> folders) throws IOException {
+        FileStatus[] children;
+        try {
+            children = fs.listStatus(folder);
+        } catch (FileNotFoundException e) {
+            return 1; // an hour nothing has landed under yet
+        }
+        if (children == null) {
+            return 1;
+        }
+        for (FileStatus child : children) {
+            if (hidden(child.getPath())) {
+                continue;
+            }
+            if (!child.isDir()) {
+                objects.add(child);
+            } else if (folders != null) {
+                folders.add(child.getPath());
+            }
+        }
+        return 1;
+    }
+
+    private static int listTree(FileSystem fs, Path root, List<FileStatus> objects) throws IOException {
+        int requests = 0;
+        List<Path> folders = new ArrayList<>(List.of(root));
+        while (!folders.isEmpty()) {
+            requests += listFolder(fs, folders.remove(folders.size() - 1), objects, folders);
+        }
+        return requests;
+    }
+
+    /** Names starting with '.' or '_' are hidden, as for Flink's FileSource and Athena. */
+    private static boolean hidden(Path p) {
+        String name = p.getName();
+        return name.startsWith(".") || name.startsWith("_");
+    }
+}

@@ -1,0 +1,68 @@
+package io.clickstream.etl.source;
+
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+
+/** An enumerator context with one registered reader that records what it is given; tests drive the rounds. */
+final class RecordingEnumeratorContext implements SplitEnumeratorContext<FileSourceSplit> {
+    final List<FileSourceSplit> assigned = new ArrayList<>();
+    final Set<Integer> noMoreSplits = new HashSet<>();
+
+    @Override
+    public SplitEnumeratorMetricGroup metricGroup() {
+        return UnregisteredMetricsGroup.createSplitEnumeratorMetricGroup();
+    }
+
+    @Override
+    public void sendEventToSourceReader(int subtaskId, SourceEvent event) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int currentParallelism() {
+        return 1;
+    }
+
+    @Override
+    public Map<Integer, ReaderInfo> registeredReaders() {
+        return Map.of(0, new ReaderInfo(0, "localhost"));
+    }
+
+    @Override
+    public void assignSplits(SplitsAssignment<FileSourceSplit> assignment) {
+        assignment.assignment().values().forEach(assigned::addAll);
+    }
+
+    @Override
+    public void signalNoMoreSplits(int subtask) {
+        noMoreSplits.add(subtask);
+    }
+
+    @Override
+    public <T> void callAsync(Callable<T> callable, BiConsumer<T, Throwable> handler) {
+        throw new UnsupportedOperationException("tests run the rounds themselves");
+    }
+
+    @Override
+    public <T> void callAsync(Callable<T> callable, BiConsumer<T, Throwable> handler, long initialDelay, long period) {
+        throw new UnsupportedOperationException("tests run the rounds themselves");
+    }
+
+    @Override
+    public void runInCoordinatorThread(Runnable runnable) {
+        runnable.run();
+    }
+}
