@@ -6,6 +6,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS dead_letters (
   message string,
   source_file string,
   line_number bigint,
+  source_record bigint,
   failure_time string,
   job_version string,
   raw_truncated boolean,

@@ -177,7 +177,7 @@ class AthenaQueriesTest {
         assertThat(declared).isEqualTo(LakeSchema.SCHEMA.getFields().stream().map(Type::getName).collect(Collectors.toList()));
         assertThat(ddl).contains("PARTITIONED BY (year string, month string, day string)", "STORED AS PARQUET", "'projection.enabled' = 'true'");
         String deadLetters = Files.readString(QUERIES.resolve("ddl/dead_letters.sql"));
-        for (String field : Set.of("message", "source_file", "line_number", "failure_time", "job_version", "raw_truncated", "raw_bytes", "raw_text")) {
+        for (String field : Set.of("message", "source_file", "line_number", "source_record", "failure_time", "job_version", "raw_truncated", "raw_bytes", "raw_text")) {
             assertThat(deadLetters).contains("  " + field + " ");
         }
     }

@@ -171,7 +171,7 @@ class ClickstreamPipelineTest {
         Map<FailureType, List<Map<String, Object>>> byType = new EnumMap<>(FailureType.class);
         for (Map<String, Object> d : letters) {
             byType.computeIfAbsent(FailureType.valueOf(((String) d.get("failure_type")).toUpperCase()), t -> new ArrayList<>()).add(d);
-            assertThat(d).containsKeys("message", "source_file", "line_number", "failure_time", "job_version", "raw_text", "raw_truncated", "raw_bytes");
+            assertThat(d).containsKeys("message", "source_file", "line_number", "source_record", "failure_time", "job_version", "raw_text", "raw_truncated", "raw_bytes");
             assertThat(d.get("job_version")).isEqualTo("pipeline-test");
         }
         assertThat(rawTexts(byType.get(FailureType.MALFORMED_JSON), false)).containsExactlyInAnyOrderElementsOf(jsons(Fate.MALFORMED));

@@ -129,7 +129,7 @@ class FailureRecoveryTest {
         JobConfig config = JobConfig.fromMap(Map.of("input.path", raw.toString(), "input.mode", "bounded",
                 "output.lake.path", out.resolve("lake").toString(), "output.dead-letter.path", out.resolve("dead-letter").toString()));
         FileSource<RawRecord> source = FileSource
-                .forBulkFileFormat(new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes), new org.apache.flink.core.fs.Path(config.inputPath))
+                .forBulkFileFormat(new FirehoseObjectFormat<>(config.maxRecordBytes, config.deadLetterMaxRawBytes), new org.apache.flink.core.fs.Path(config.inputPath))
                 .setFileEnumerator(new DeletingEnumerator.Provider())
                 .build();
         StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 300);

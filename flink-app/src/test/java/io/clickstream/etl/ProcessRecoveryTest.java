@@ -1,5 +1,6 @@
 package io.clickstream.etl;
 
+import io.clickstream.etl.model.FailureType;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
@@ -126,6 +127,60 @@ class ProcessRecoveryTest {
         assertThat(logs).as("both ways of compacting ran").contains("by copying their row groups", "by writing their records again");
         System.out.printf("killed %d of 3 runs while a compacted file was being written; %,d events exactly once%n",
                 killedMidCompaction, expected.size());
+    }
+
+    /**
+     * Starts without saved state after SIGKILLs: each run is killed the moment the lake commits a
+     * file it wrote (between that commit and the next checkpoint), and the next run starts fresh
+     * over the same raw root, new objects landing between runs. The lake's footers are its ledger:
+     * a final fresh bounded run leaves every valid event in the lake once and every bad record in
+     * the dead letters once.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void startsWithoutStateAfterKillsWriteEachRecordOnce(@TempDir Path dir) throws Exception {
+        Path raw = dir.resolve("raw");
+        Path lake = dir.resolve("lake");
+        Set<String> expected = new HashSet<>();
+        List<GeneratedRecord> traffic = new ArrayList<>(land(raw, 5, expected, 30_000));
+        List<String> command = runner(dir, "--input.mode", "continuous", "--input.monitor-interval", "200ms", "--input.sweep-interval", "200ms",
+                "--checkpoint.interval", "300ms", "--output.compaction.max-delay", "1200ms");
+        int killedAfterCommit = 0;
+        for (int round = 0; round < 3; round++) {
+            if (round > 0) {
+                traffic.addAll(land(raw, 5 + round, expected, 10_000));
+            }
+            Set<String> committed = files(lake);
+            Process job = start(command, dir.resolve("fresh-" + round + ".log"));
+            try {
+                if (awaitFile(lake, name -> LakeReader.LAKE_FILE.matcher(name).matches() && !committed.contains(name), Duration.ofMinutes(1))) {
+                    killedAfterCommit++;
+                }
+            } finally {
+                job.destroyForcibly().waitFor();
+            }
+        }
+        assertThat(killedAfterCommit).as("runs killed right after a commit").isEqualTo(3);
+
+        Process last = start(runner(dir, "--input.mode", "bounded"), dir.resolve("final.log"));
+        assertThat(last.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(dir.resolve("final.log"));
+        assertThat(log).contains("Started without saved state: the lake and the dead letters already hold", "BALANCED");
+        LakeReader.assertOnlyCommittedFilesVisible(lake);
+        try (LakeReader reader = new LakeReader(lake)) {
+            List<Map<String, Object>> rows = reader.query("SELECT event_id, count(*) AS n FROM events GROUP BY event_id");
+            assertThat(rows.stream().map(r -> (String) r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
+            assertThat(rows).allSatisfy(r -> assertThat(((Number) r.get("n")).longValue()).as("copies of %s", r.get("event_id")).isEqualTo(1L));
+        }
+        Map<FailureType, List<String>> dead = DeadLetters.rawTextsByType(dir.resolve("dead-letter"));
+        for (Fate fate : List.of(Fate.MALFORMED, Fate.SCHEMA_VIOLATION, Fate.ID_CONFLICT)) {
+            FailureType type = fate == Fate.MALFORMED ? FailureType.MALFORMED_JSON
+                    : fate == Fate.SCHEMA_VIOLATION ? FailureType.SCHEMA_VIOLATION : FailureType.ID_CONFLICT;
+            assertThat(dead.getOrDefault(type, List.of())).as("dead letters of type %s", type).containsExactlyInAnyOrderElementsOf(
+                    traffic.stream().filter(r -> r.fate() == fate).map(GeneratedRecord::json).collect(Collectors.toList()));
+        }
+        System.out.printf("3 runs killed right after a commit, each started without state; %,d events once, %s%n", expected.size(),
+                log.lines().filter(l -> l.startsWith("ACCOUNTING")).findFirst().orElse(""));
     }
 
     /** The names of the files under a folder tree (none if it does not exist). */

@@ -41,13 +41,17 @@ final class RecoveryFixture {
     }
 
     JobConfig config(Path out, String mode) {
-        return JobConfig.fromMap(Map.of(
+        return JobConfig.fromMap(keys(out, mode));
+    }
+
+    Map<String, String> keys(Path out, String mode) {
+        return Map.of(
                 "input.path", raw.toUri().toString(),
                 "output.lake.path", out.resolve("lake").toUri().toString(),
                 "output.dead-letter.path", out.resolve("dead-letter").toUri().toString(),
                 "input.mode", mode,
                 "input.monitor-interval", "200ms",
-                "job.version", "recovery-test"));
+                "job.version", "recovery-test");
     }
 
     /** Runs the bounded job with its source wrapped for fault injection and restarts allowed. */

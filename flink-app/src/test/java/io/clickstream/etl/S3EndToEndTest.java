@@ -130,6 +130,14 @@ class S3EndToEndTest {
         assertThat(accounting.deadLettered()).isEqualTo(traffic.stream()
                 .filter(r -> r.fate() != Fate.VALID && r.fate() != Fate.DUPLICATE).count());
 
+        // The same command again, without state: the lake's footers and the dead letters on S3 say it is all written.
+        List<String> written = s3.keys(lakeBucket, "");
+        Accounting again = LocalRunner.run(JobConfig.fromMap(keys));
+        assertThat(again.written).as(again.toString()).isZero();
+        assertThat(again.deadLettered()).isZero();
+        assertThat(again.alreadyWritten).isEqualTo(accounting.written + accounting.deadLettered());
+        assertThat(s3.keys(lakeBucket, "")).containsExactlyInAnyOrderElementsOf(written);
+
         assertEveryRequestAllowedByTheFlinkRole();
     }
 

@@ -80,7 +80,7 @@ class SourceUpgradeTest {
         Set<String> expected = new HashSet<>();
 
         FileSource<RawRecord> earlier = FileSource
-                .forBulkFileFormat(new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes),
+                .forBulkFileFormat(new FirehoseObjectFormat<>(config.maxRecordBytes, config.deadLetterMaxRawBytes),
                         new org.apache.flink.core.fs.Path(config.inputPath))
                 .monitorContinuously(Duration.ofMillis(200))
                 .build();

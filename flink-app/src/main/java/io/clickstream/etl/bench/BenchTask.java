@@ -3,8 +3,15 @@ package io.clickstream.etl.bench;
 import io.clickstream.etl.LocalRunner;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.model.RawRecord;
+import io.clickstream.etl.source.RawObjectSource;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
@@ -66,6 +73,7 @@ public final class BenchTask {
             case "duckdb-infer": records = duckdbInferred(raw, out, Integer.parseInt(args[3])); break;
             case "flinksql": records = flinkSql(raw, out, Integer.parseInt(args[3])); break;
             case "job": records = job(raw, out, Integer.parseInt(args[3])); break;
+            case "reader": records = reader(raw, out); break;
             default: throw new IllegalArgumentException(kind);
         }
         double wall = (System.nanoTime() - started) / 1e9;
@@ -201,6 +209,44 @@ public final class BenchTask {
         keys.put("web-ui.enabled", "false");
         Accounting accounting = LocalRunner.run(JobConfig.fromMap(keys));
         return accounting.written;
+    }
+
+    /**
+     * The job's source alone (discovery, GZIP, framing, the event id found) into a sink that discards:
+     * what the single reader can deliver, the ceiling of the whole job.
+     */
+    static long reader(Path raw, Path out) throws Exception {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("input.path", raw.toAbsolutePath().toString());
+        keys.put("output.lake.path", out.resolve("lake").toAbsolutePath().toString());
+        keys.put("output.dead-letter.path", out.resolve("dead-letter").toAbsolutePath().toString());
+        keys.put("input.mode", "bounded");
+        JobConfig config = JobConfig.fromMap(keys);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.getConfig().enableObjectReuse();
+        env.fromSource(RawObjectSource.create(config), WatermarkStrategy.noWatermarks(), "Raw Firehose objects")
+                .map(new CountRecords()).name("Count")
+                .sinkTo(new DiscardingSink<>());
+        return env.execute("reader-ceiling").<Long>getAccumulatorResult(CountRecords.NAME);
+    }
+
+    /** Counts the records (not the end-of-object markers) and passes nothing on worth keeping. */
+    static final class CountRecords extends RichMapFunction<RawRecord, Boolean> {
+        static final String NAME = "records";
+        private final LongCounter records = new LongCounter();
+
+        @Override
+        public void open(OpenContext context) {
+            getRuntimeContext().addAccumulator(NAME, records);
+        }
+
+        @Override
+        public Boolean map(RawRecord r) {
+            if (!r.objectEnd) {
+                records.add(1);
+            }
+            return r.objectEnd;
+        }
     }
 
     /** Rows in the given Parquet files, read by DuckDB. */

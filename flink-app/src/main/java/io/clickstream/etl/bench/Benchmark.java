@@ -138,6 +138,7 @@ public final class Benchmark {
         List<Task> tasks = List.of(
                 new Task("floor: gunzip + split lines", 1, THROUGHPUT_JVM, input, "floor"),
                 new Task("gunzip + Jackson parse of every field", 1, THROUGHPUT_JVM, input, "jackson"),
+                new Task("the job's reader alone, into a discarding sink", 1, THROUGHPUT_JVM, input, "reader"),
                 new Task("DuckDB COPY, columns declared, to Snappy Parquet by day, threads=1", 1, THROUGHPUT_JVM, input, "duckdb", "1"),
                 new Task("DuckDB COPY, columns declared, to Snappy Parquet by day, threads=2", 2, THROUGHPUT_JVM, input, "duckdb", "2"),
                 new Task("DuckDB COPY with schema inference (extra row), threads=1", 1, THROUGHPUT_JVM, input, "duckdb-infer", "1"),
@@ -389,6 +390,7 @@ public final class Benchmark {
         t.append(ratio("job / DuckDB at 2 cores, job on JVM defaults", rate.get("job2-default-jvm") / rate.get("duckdb2"), ""));
         t.append(ratio("job / floor (gunzip + lines) at 1 core", rate.get("job1") / rate.get("floor1"), ""));
         t.append(ratio("job / Jackson parse at 1 core", rate.get("job1") / rate.get("jackson1"), ""));
+        t.append(ratio("job at 2 cores / its reader alone at 1 core", rate.get("job2") / rate.get("reader1"), ""));
         t.append(String.format(Locale.ROOT, "%nOnce warm: the job at parallelism 2 on 2 cores takes %.2f s more for the second %,d events "
                 + "of the doubled input than for the first: **%,.0f events/s** as a long-running stream sees it (start-up, the JIT's first "
                 + "compilations and the final checkpoint are paid once), %.2f x its whole-process rate.%n",

@@ -44,6 +44,7 @@ public final class JobConfig implements Serializable {
         d.put("input.layout", "firehose");
         d.put("input.lookback", "2h");
         d.put("input.sweep-interval", "1h");
+        d.put("input.reprocess", "false");
         d.put("input.max-record-bytes", "1mb");
         d.put("output.lake.path", null);
         d.put("output.dead-letter.path", null);
@@ -90,6 +91,8 @@ public final class JobConfig implements Serializable {
     public final Duration inputLookback;
     /** Continuous mode: how often the whole root is listed for objects outside the hour window. */
     public final Duration sweepInterval;
+    /** A start without saved state writes every record again, even those the lake already holds. */
+    public final boolean reprocess;
     public final int maxRecordBytes;
     public final String lakePath;
     public final String deadLetterPath;
@@ -135,6 +138,7 @@ public final class JobConfig implements Serializable {
         inputLayout = p.get("input.layout", v -> InputLayout.valueOf(v.trim().toUpperCase(Locale.ROOT)), "firehose or any");
         inputLookback = p.get("input.lookback", JobConfig::nonNegativeDuration, "a duration such as 2h");
         sweepInterval = p.get("input.sweep-interval", JobConfig::positiveDuration, "a positive duration such as 1h");
+        reprocess = p.get("input.reprocess", JobConfig::bool, "true or false");
         maxRecordBytes = p.get("input.max-record-bytes", v -> bytes(v, 1024, Integer.MAX_VALUE / 2), "a size between 1kb and 1gb, such as 1mb");
         lakePath = p.required("output.lake.path", JobConfig::path);
         deadLetterPath = p.required("output.dead-letter.path", JobConfig::path);

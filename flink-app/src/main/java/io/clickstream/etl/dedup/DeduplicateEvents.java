@@ -34,6 +34,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
     private transient ValueState<Long> seen;
     private transient Counter duplicates;
     private transient Counter conflicts;
+    private transient Counter alreadyInLake;
 
     public DeduplicateEvents(Duration ttl, String jobVersion, int maxRawBytes) {
         this.ttl = ttl;
@@ -55,12 +56,19 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
         seen = getRuntimeContext().getState(descriptor);
         duplicates = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DUPLICATES);
         conflicts = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(FailureType.ID_CONFLICT));
+        alreadyInLake = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.ALREADY_IN_LAKE);
     }
 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) throws Exception {
         Long first = seen.value();
-        if (first == null) {
+        if (event.inLake) {
+            // Written (or dead-lettered) by an earlier run: remembered, so that a retry of it is still a duplicate.
+            if (first == null) {
+                seen.update(event.contentHash);
+            }
+            alreadyInLake.inc();
+        } else if (first == null) {
             seen.update(event.contentHash);
             event.raw = null;
             out.collect(event);
@@ -70,7 +78,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
             conflicts.inc();
             ctx.output(ParseEvent.DEAD_LETTERS, DeadLetter.of(FailureType.ID_CONFLICT, "event_id", "unique_content",
                     "event_id " + event.eventId + " was already seen with different content; the first copy was kept",
-                    event.raw, event.raw.length, event.sourceFile, event.lineNumber,
+                    event.raw, event.raw.length, event.sourceFile, event.lineNumber, event.sourceOrdinal,
                     ctx.timerService().currentProcessingTime(), jobVersion, maxRawBytes));
         }
     }

@@ -164,7 +164,7 @@ public final class LocalAthena implements AutoCloseable {
         execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'clickstream_events', 'FULL')");
         execute("DROP TABLE IF EXISTS " + DATABASE + ".dead_letters");
         execute("CREATE TABLE " + DATABASE + ".dead_letters (field varchar, rule varchar, message varchar, source_file varchar, "
-                + "line_number bigint, failure_time varchar, job_version varchar, raw_truncated boolean, raw_bytes bigint, raw_text varchar, "
+                + "line_number bigint, source_record bigint, failure_time varchar, job_version varchar, raw_truncated boolean, raw_bytes bigint, raw_text varchar, "
                 + "failure_type varchar, processing_date varchar) WITH (external_location = '" + localUri(deadLetters) + "', "
                 + "format = 'JSON', partitioned_by = ARRAY['failure_type', 'processing_date'])");
         execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'dead_letters', 'FULL')");

@@ -14,6 +14,8 @@ public final class Accounting {
     public final long recordsIn;
     public final long written;
     public final long duplicates;
+    /** Records read again on a start without saved state and not written: an earlier run wrote them to the lake or the dead letters. */
+    public final long alreadyWritten;
     public final long piiFieldsRemoved;
     public final Map<FailureType, Long> deadLetters = new EnumMap<>(FailureType.class);
 
@@ -22,6 +24,7 @@ public final class Accounting {
         recordsIn = value(accumulators, PipelineMetrics.RECORDS_IN);
         written = value(accumulators, PipelineMetrics.WRITTEN);
         duplicates = value(accumulators, PipelineMetrics.DUPLICATES);
+        alreadyWritten = value(accumulators, PipelineMetrics.ALREADY_IN_LAKE) + value(accumulators, PipelineMetrics.ALREADY_DEAD_LETTERED);
         piiFieldsRemoved = value(accumulators, PipelineMetrics.PII_FIELDS_REMOVED);
         for (FailureType type : FailureType.values()) {
             deadLetters.put(type, value(accumulators, PipelineMetrics.deadLetters(type)));
@@ -33,7 +36,7 @@ public final class Accounting {
     }
 
     public boolean balanced() {
-        return recordsIn == written + duplicates + deadLettered();
+        return recordsIn == written + duplicates + deadLettered() + alreadyWritten;
     }
 
     @Override
@@ -44,8 +47,9 @@ public final class Accounting {
                 types.append(types.length() == 0 ? "" : ", ").append(type.folderName()).append(' ').append(n);
             }
         });
-        return String.format("ACCOUNTING in=%d = written %d + duplicates %d + dead-lettered %d%s -> %s (objects read %d, PII fields removed %d)",
+        return String.format("ACCOUNTING in=%d = written %d + duplicates %d + dead-lettered %d%s%s -> %s (objects read %d, PII fields removed %d)",
                 recordsIn, written, duplicates, deadLettered(), types.length() == 0 ? "" : " (" + types + ")",
+                alreadyWritten == 0 ? "" : " + written by an earlier run " + alreadyWritten,
                 balanced() ? "BALANCED" : "NOT BALANCED", objectsRead, piiFieldsRemoved);
     }
 

@@ -26,11 +26,19 @@ public final class PipelineMetrics {
     public static final String WRITTEN = "recordsWritten";
     public static final String DUPLICATES = "duplicatesDropped";
     public static final String PII_FIELDS_REMOVED = "piiFieldsRemoved";
+    /**
+     * Records a start without saved state read again and did not write, because an earlier run did:
+     * events the lake holds (counted by deduplication), and bad records the dead letters hold
+     * (counted by the parser).
+     */
+    public static final String ALREADY_IN_LAKE = "recordsAlreadyInLake";
+    public static final String ALREADY_DEAD_LETTERED = "recordsAlreadyDeadLettered";
     /** Every counter name, in the order they are documented. */
     public static final List<String> NAMES;
 
     static {
-        List<String> names = new ArrayList<>(List.of(RECORDS_IN, OBJECTS_READ, WRITTEN, DUPLICATES, PII_FIELDS_REMOVED));
+        List<String> names = new ArrayList<>(List.of(RECORDS_IN, OBJECTS_READ, WRITTEN, DUPLICATES, ALREADY_IN_LAKE, ALREADY_DEAD_LETTERED,
+                PII_FIELDS_REMOVED));
         for (FailureType type : FailureType.values()) {
             names.add(deadLetters(type));
         }

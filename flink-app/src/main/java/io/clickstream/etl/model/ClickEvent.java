@@ -71,6 +71,10 @@ public class ClickEvent {
     // Lineage.
     public String sourceFile;
     public long lineNumber;
+    /** The record's position in its raw object ({@link RawRecord#ordinal}); kept in the lake files' footers. */
+    public int sourceOrdinal;
+    /** See {@link RawRecord#inLake}: deduplicated, then dropped. */
+    public boolean inLake;
     public long ingestedAt;
     /** Hash of the event's content, to tell a retry from an id conflict. */
     public long contentHash;

@@ -12,6 +12,8 @@ public class DeadLetter {
     public String message;
     public String sourceFile;
     public long lineNumber;
+    /** The record's position in its raw object ({@link RawRecord#ordinal}), so a start without state can skip it. */
+    public int sourceRecord;
     /** Processing time of the failure, epoch millis UTC. */
     public long failureTime;
     public String jobVersion;
@@ -25,7 +27,8 @@ public class DeadLetter {
 
     /** A dead letter for {@code raw}, keeping at most {@code maxRawBytes} of it. */
     public static DeadLetter of(FailureType type, String field, String rule, String message, byte[] raw,
-                                long originalSize, String sourceFile, long lineNumber, long now, String jobVersion, int maxRawBytes) {
+                                long originalSize, String sourceFile, long lineNumber, int sourceRecord, long now, String jobVersion,
+                                int maxRawBytes) {
         DeadLetter d = new DeadLetter();
         d.failureType = type;
         d.field = field;
@@ -33,6 +36,7 @@ public class DeadLetter {
         d.message = message;
         d.sourceFile = sourceFile;
         d.lineNumber = lineNumber;
+        d.sourceRecord = sourceRecord;
         d.failureTime = now;
         d.jobVersion = jobVersion;
         int keep = Math.min(raw.length, maxRawBytes);

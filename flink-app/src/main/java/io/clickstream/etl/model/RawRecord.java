@@ -27,6 +27,13 @@ public class RawRecord {
     public long originalSize;
     /** Marks the end of an object rather than a record; {@link #lineNumber} then holds its line count. */
     public boolean objectEnd;
+    /** 0-based position of the record in its object, counting every record the reader framed. */
+    public int ordinal;
+    /**
+     * Set on a start without saved state when the lake or the dead letters already hold this record:
+     * it still passes deduplication (so that retries of it are recognised) but is written nowhere.
+     */
+    public boolean inLake;
 
     public RawRecord() {
     }

@@ -34,6 +34,7 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
 
     private transient Counter recordsIn;
     private transient Counter objectsRead;
+    private transient Counter alreadyDeadLettered;
     private transient Map<FailureType, Counter> deadLetters;
     private transient byte[] lastSourceFileUtf8;
     private transient String lastSourceFile;
@@ -48,6 +49,7 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
     public void open(OpenContext openContext) {
         recordsIn = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.RECORDS_IN);
         objectsRead = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.OBJECTS_READ);
+        alreadyDeadLettered = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.ALREADY_DEAD_LETTERED);
         deadLetters = new EnumMap<>(FailureType.class);
         for (FailureType type : FailureType.values()) {
             if (type != FailureType.ID_CONFLICT) {
@@ -86,15 +88,21 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
         }
         event.sourceFile = sourceFile(raw);
         event.lineNumber = raw.lineNumber;
+        event.sourceOrdinal = raw.ordinal;
+        event.inLake = raw.inLake;
         event.ingestedAt = now;
         event.raw = raw.bytes;
         out.collect(event);
     }
 
     private void reject(Context ctx, RawRecord raw, FailureType type, String field, String rule, String message, long now) {
+        if (raw.inLake) {
+            alreadyDeadLettered.inc(); // by an earlier run
+            return;
+        }
         deadLetters.get(type).inc();
         ctx.output(DEAD_LETTERS, DeadLetter.of(type, field, rule, message, raw.bytes,
-                Math.max(raw.originalSize, raw.bytes.length), sourceFile(raw), raw.lineNumber, now, jobVersion, maxRawBytes));
+                Math.max(raw.originalSize, raw.bytes.length), sourceFile(raw), raw.lineNumber, raw.ordinal, now, jobVersion, maxRawBytes));
     }
 
     /** Records arrive object by object, so the previous record's path is nearly always the right one. */

@@ -40,6 +40,7 @@ public final class DeadLetterJsonWriter implements BulkWriter<DeadLetter> {
         json.writeStringField("message", d.message);
         json.writeStringField("source_file", d.sourceFile);
         json.writeNumberField("line_number", d.lineNumber);
+        json.writeNumberField("source_record", d.sourceRecord);
         json.writeStringField("failure_time", Instant.ofEpochMilli(d.failureTime).toString());
         json.writeStringField("job_version", d.jobVersion);
         json.writeBooleanField("raw_truncated", d.rawTruncated);

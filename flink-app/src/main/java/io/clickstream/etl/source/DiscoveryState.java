@@ -25,11 +25,11 @@ public final class DiscoveryState {
     /** No sweep yet: the next one reads every object it does not remember. */
     static final long NEVER = Long.MIN_VALUE;
 
-    final List<FileSourceSplit> pending;
+    final List<RawObjectSplit> pending;
     final Map<String, Long> remembered;
     final long lastSweepStart;
 
-    DiscoveryState(List<FileSourceSplit> pending, Map<String, Long> remembered, long lastSweepStart) {
+    DiscoveryState(List<RawObjectSplit> pending, Map<String, Long> remembered, long lastSweepStart) {
         this.pending = Collections.unmodifiableList(new ArrayList<>(pending));
         this.remembered = Collections.unmodifiableMap(new HashMap<>(remembered));
         this.lastSweepStart = lastSweepStart;
@@ -80,10 +80,10 @@ public final class DiscoveryState {
         public byte[] serialize(DiscoveryState state) throws IOException {
             DataOutputSerializer out = new DataOutputSerializer(64 + 96 * (state.pending.size() + state.remembered.size()));
             out.writeInt(MAGIC);
-            SimpleVersionedSerializer<FileSourceSplit> splits = FileSourceSplitSerializer.INSTANCE;
+            SimpleVersionedSerializer<RawObjectSplit> splits = RawObjectSplit.Serializer.INSTANCE;
             out.writeInt(splits.getVersion());
             out.writeInt(state.pending.size());
-            for (FileSourceSplit split : state.pending) {
+            for (RawObjectSplit split : state.pending) {
                 byte[] bytes = splits.serialize(split);
                 out.writeInt(bytes.length);
                 out.write(bytes);
@@ -113,11 +113,11 @@ public final class DiscoveryState {
             }
             int splitVersion = in.readInt();
             int n = in.readInt();
-            List<FileSourceSplit> pending = new ArrayList<>(n);
+            List<RawObjectSplit> pending = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte[] bytes = new byte[in.readInt()];
                 in.readFully(bytes);
-                pending.add(FileSourceSplitSerializer.INSTANCE.deserialize(splitVersion, bytes));
+                pending.add(RawObjectSplit.Serializer.INSTANCE.deserialize(splitVersion, bytes));
             }
             int m = in.readInt();
             Map<String, Long> remembered = new HashMap<>(m * 2);
@@ -141,7 +141,9 @@ public final class DiscoveryState {
             for (FileSourceSplit s : old.getSplits()) {
                 remembered.put(s.path().toString(), restoredAt);
             }
-            return new DiscoveryState(new ArrayList<>(old.getSplits()), remembered, NEVER);
+            List<RawObjectSplit> pending = new ArrayList<>();
+            old.getSplits().forEach(split -> pending.add(RawObjectSplit.of(split)));
+            return new DiscoveryState(pending, remembered, NEVER);
         }
     }
 }

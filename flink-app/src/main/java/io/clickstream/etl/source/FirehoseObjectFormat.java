@@ -29,9 +29,10 @@ import java.util.zip.GZIPInputStream;
  * last checkpoint.
  *
  * <p>Objects are not split. The checkpointed position is the number of records emitted, so a
- * restored reader re-reads the object and skips them; framing is deterministic.
+ * restored reader re-reads the object and skips them; framing is deterministic. Each record carries
+ * its position in the object; a {@link RawObjectSplit} marks those the lake already holds.
  */
-public final class FirehoseObjectFormat implements BulkFormat<RawRecord, FileSourceSplit> {
+public final class FirehoseObjectFormat<S extends FileSourceSplit> implements BulkFormat<RawRecord, S> {
     private static final long serialVersionUID = 1L;
     private static final int BATCH_SIZE = 512;
 
@@ -44,14 +45,14 @@ public final class FirehoseObjectFormat implements BulkFormat<RawRecord, FileSou
     }
 
     @Override
-    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
-        return open(split.path(), 0);
+    public Reader<RawRecord> createReader(Configuration config, S split) throws IOException {
+        return open(split, 0);
     }
 
     @Override
-    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+    public Reader<RawRecord> restoreReader(Configuration config, S split) throws IOException {
         long skip = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
-        return open(split.path(), skip);
+        return open(split, skip);
     }
 
     @Override
@@ -64,15 +65,17 @@ public final class FirehoseObjectFormat implements BulkFormat<RawRecord, FileSou
         return TypeInformation.of(RawRecord.class);
     }
 
-    private Reader<RawRecord> open(Path path, long skip) throws IOException {
+    private Reader<RawRecord> open(S split, long skip) throws IOException {
+        Path path = split.path();
         String source = path.toString();
+        RawObjectSplit inLake = split instanceof RawObjectSplit ? (RawObjectSplit) split : null;
         InputStream raw;
         try {
             raw = path.getFileSystem().open(path);
         } catch (FileNotFoundException e) {
-            return new ObjectReader(source, null, e, skip);
+            return new ObjectReader(source, null, e, skip, inLake);
         }
-        return new ObjectReader(source, raw, null, skip);
+        return new ObjectReader(source, raw, null, skip, inLake);
     }
 
     private final class ObjectReader implements Reader<RawRecord> {
@@ -80,16 +83,20 @@ public final class FirehoseObjectFormat implements BulkFormat<RawRecord, FileSou
         private final InputStream raw;
         private final IOException openFailure;
         private RecordFramer framer;
+        @Nullable
+        private final RawObjectSplit inLake;
         private long toSkip;
         private long emitted;
+        private int framed;
         private boolean done;
 
-        ObjectReader(String source, @Nullable InputStream raw, @Nullable IOException openFailure, long skip) {
+        ObjectReader(String source, @Nullable InputStream raw, @Nullable IOException openFailure, long skip, @Nullable RawObjectSplit inLake) {
             this.source = source;
             this.raw = raw;
             this.openFailure = openFailure;
             this.toSkip = skip;
             this.emitted = skip;
+            this.inLake = inLake;
         }
 
         @Nullable
@@ -97,7 +104,13 @@ public final class FirehoseObjectFormat implements BulkFormat<RawRecord, FileSou
         public RecordIterator<RawRecord> readBatch() throws IOException {
             List<RawRecord> batch = new ArrayList<>(BATCH_SIZE);
             while (!done && batch.size() < BATCH_SIZE) {
+                int from = batch.size();
                 fill(batch);
+                for (int i = from; i < batch.size(); i++) {
+                    RawRecord r = batch.get(i);
+                    r.ordinal = framed++;
+                    r.inLake = inLake != null && !r.objectEnd && inLake.inLake(r.ordinal);
+                }
             }
             if (toSkip > 0) {
                 int drop = (int) Math.min(toSkip, batch.size());

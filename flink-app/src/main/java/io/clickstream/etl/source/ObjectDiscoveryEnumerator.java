@@ -1,10 +1,10 @@
 package io.clickstream.etl.source;
 
 import io.clickstream.etl.config.JobConfig.InputLayout;
+import io.clickstream.etl.sink.LakeLedger;
 
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -20,8 +20,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,8 +49,12 @@ import static io.clickstream.etl.source.FirehoseKeyLayout.hourStart;
  * another layout, is read at the next sweep, and counted and logged as late.
  *
  * <p>Bounded mode lists the root once and signals the end when every object is handed out.
+ *
+ * <p>A start without saved state (and without {@code input.reprocess}) reads the {@link LakeLedger}
+ * for the objects of its first listing: their records the lake or the dead letters already hold
+ * are marked on the splits, read again (so that deduplication knows them) but not written.
  */
-public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSourceSplit, DiscoveryState> {
+public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjectSplit, DiscoveryState> {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectDiscoveryEnumerator.class);
 
     /**
@@ -58,7 +64,7 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
      */
     static final long MARGIN_MILLIS = 10 * 60_000L;
 
-    private static final Comparator<FileSourceSplit> BY_KEY = Comparator.comparing(s -> s.path().toString());
+    private static final Comparator<RawObjectSplit> BY_KEY = Comparator.comparing(s -> s.path().toString());
 
     /** How discovery runs; serializable as part of the source. */
     public static final class Settings implements Serializable {
@@ -68,13 +74,21 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
         final long intervalMillis;
         final long lookbackMillis;
         final long sweepMillis;
+        /** Where a start without state looks for what was written already; null: never (reprocess). */
+        @Nullable
+        final Path lake;
+        @Nullable
+        final Path deadLetters;
 
-        public Settings(boolean bounded, InputLayout layout, long intervalMillis, long lookbackMillis, long sweepMillis) {
+        public Settings(boolean bounded, InputLayout layout, long intervalMillis, long lookbackMillis, long sweepMillis,
+                        @Nullable Path lake, @Nullable Path deadLetters) {
             this.bounded = bounded;
             this.layout = layout;
             this.intervalMillis = intervalMillis;
             this.lookbackMillis = lookbackMillis;
             this.sweepMillis = sweepMillis;
+            this.lake = lake;
+            this.deadLetters = deadLetters;
         }
     }
 
@@ -84,21 +98,26 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
         final boolean sweep;
         final List<FileStatus> objects;
         final int requests;
+        /** On the first listing of a start without state: what the lake already holds of the objects. */
+        @Nullable
+        final Map<String, BitSet> inLake;
 
-        Listing(long startedAt, boolean sweep, List<FileStatus> objects, int requests) {
+        Listing(long startedAt, boolean sweep, List<FileStatus> objects, int requests, @Nullable Map<String, BitSet> inLake) {
             this.startedAt = startedAt;
             this.sweep = sweep;
             this.objects = objects;
             this.requests = requests;
+            this.inLake = inLake;
         }
     }
 
-    private final SplitEnumeratorContext<FileSourceSplit> context;
+    private final SplitEnumeratorContext<RawObjectSplit> context;
     private final Path root;
     private final Settings settings;
     private final LongSupplier clock;
     private final FirehoseKeyLayout layout;
-    private final PriorityQueue<FileSourceSplit> pending = new PriorityQueue<>(BY_KEY);
+    private final String rootFolder;
+    private final PriorityQueue<RawObjectSplit> pending = new PriorityQueue<>(BY_KEY);
     /** Key to modification time of every object that a later listing must not take for new. */
     private final Map<String, Long> remembered;
     private final Set<Integer> awaitingSplit = new LinkedHashSet<>();
@@ -106,16 +125,24 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
     private final Counter listRequests;
     /** Read by the listing thread to decide whether a round sweeps. */
     private volatile long lastSweepStart;
+    /** Set until the first listing of a start without state has read the ledger. */
+    private volatile boolean ledgerPending;
     private long prunedAtWindow = Long.MIN_VALUE;
     private long prunedAtSweep = Long.MIN_VALUE;
 
-    public ObjectDiscoveryEnumerator(SplitEnumeratorContext<FileSourceSplit> context, Path root, Settings settings,
-                                     DiscoveryState state, LongSupplier clock) {
+    /**
+     * @param freshStart whether the job starts without saved state: then the ledger is read (unless
+     *     the settings have no lake)
+     */
+    public ObjectDiscoveryEnumerator(SplitEnumeratorContext<RawObjectSplit> context, Path root, Settings settings,
+                                     DiscoveryState state, boolean freshStart, LongSupplier clock) {
         this.context = context;
         this.root = root;
         this.settings = settings;
         this.clock = clock;
         this.layout = new FirehoseKeyLayout(root);
+        this.rootFolder = LakeLedger.folder(root);
+        this.ledgerPending = freshStart && settings.lake != null;
         this.pending.addAll(state.pending);
         this.remembered = new HashMap<>(state.remembered);
         this.lastSweepStart = state.lastSweepStart;
@@ -150,7 +177,27 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
                 requests += listFolder(fs, layout.hourFolder(root, hour), found, null);
             }
         }
-        return new Listing(now, sweep, found, requests);
+        Map<String, BitSet> inLake = ledgerPending && sweep ? readLedger(found) : null;
+        return new Listing(now, sweep, found, requests, inLake);
+    }
+
+    /** What the lake and the dead letters hold of the listed objects, read from files written since the oldest landed. */
+    private Map<String, BitSet> readLedger(List<FileStatus> objects) throws IOException {
+        Set<String> keys = new HashSet<>();
+        long oldest = Long.MAX_VALUE;
+        for (FileStatus object : objects) {
+            keys.add(LakeLedger.below(rootFolder, object.getPath().toString()));
+            oldest = Math.min(oldest, object.getModificationTime());
+        }
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, BitSet> held = LakeLedger.read(settings.lake, settings.deadLetters, root, keys, oldest - MARGIN_MILLIS);
+        long records = held.values().stream().mapToLong(BitSet::cardinality).sum();
+        LOG.info("Started without saved state: the lake and the dead letters already hold {} records of {} of the {} objects found; "
+                + "those records are read (for deduplication) but not written again (input.reprocess=true writes them again)",
+                records, held.size(), keys.size());
+        return held;
     }
 
     /** Takes what is new from a listing, in the coordinator thread. */
@@ -163,6 +210,9 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
             return;
         }
         listRequests.inc(listing.requests);
+        if (listing.inLake != null) {
+            ledgerPending = false;
+        }
         long windowStart = hourStart(listing.startedAt - settings.lookbackMillis);
         long floor = lastSweepStart == DiscoveryState.NEVER ? Long.MIN_VALUE : lastSweepStart - MARGIN_MILLIS;
         for (FileStatus object : listing.objects) {
@@ -175,7 +225,7 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
                     if (object.getModificationTime() < floor) {
                         continue; // seen while its hour was in the window, or by an earlier sweep
                     }
-                    if (floor != Long.MIN_VALUE) {
+                    if (floor != Long.MIN_VALUE && settings.layout == InputLayout.FIREHOSE) {
                         lateObjects.inc();
                         LOG.info("Reading {}: it landed outside the hour window (under an hour that ended more than input.lookback ago, "
                                 + "or not under a YYYY/MM/DD/HH/ prefix), so the sweep found it", key);
@@ -183,7 +233,8 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
                 }
                 remembered.put(key, object.getModificationTime());
             }
-            pending.add(new FileSourceSplit(key, object.getPath(), 0, object.getLen(), object.getModificationTime(), object.getLen()));
+            BitSet inLake = listing.inLake == null ? null : listing.inLake.get(LakeLedger.below(rootFolder, key));
+            pending.add(new RawObjectSplit(object.getPath(), object.getLen(), object.getModificationTime(), inLake));
         }
         if (listing.sweep) {
             lastSweepStart = listing.startedAt;
@@ -219,7 +270,7 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
                 awaiting.remove();
                 continue;
             }
-            FileSourceSplit next = pending.poll();
+            RawObjectSplit next = pending.poll();
             if (next != null) {
                 context.assignSplit(next, subtask);
                 awaiting.remove();
@@ -239,7 +290,7 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<FileSour
     }
 
     @Override
-    public void addSplitsBack(List<FileSourceSplit> splits, int subtaskId) {
+    public void addSplitsBack(List<RawObjectSplit> splits, int subtaskId) {
         pending.addAll(splits);
     }
 

@@ -11,8 +11,6 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.connector.file.src.FileSourceSplit;
-import org.apache.flink.connector.file.src.FileSourceSplitSerializer;
 import org.apache.flink.connector.file.src.impl.FileSourceReader;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -26,14 +24,14 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * {@code FileSource}, and its enumerator reads a {@code FileSource} checkpoint, so savepoints of
  * earlier builds restore.
  */
-public final class RawObjectSource implements Source<RawRecord, FileSourceSplit, DiscoveryState>, ResultTypeQueryable<RawRecord> {
+public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, DiscoveryState>, ResultTypeQueryable<RawRecord> {
     private static final long serialVersionUID = 1L;
 
     private final Path root;
-    private final FirehoseObjectFormat format;
+    private final FirehoseObjectFormat<RawObjectSplit> format;
     private final ObjectDiscoveryEnumerator.Settings discovery;
 
-    RawObjectSource(Path root, FirehoseObjectFormat format, ObjectDiscoveryEnumerator.Settings discovery) {
+    RawObjectSource(Path root, FirehoseObjectFormat<RawObjectSplit> format, ObjectDiscoveryEnumerator.Settings discovery) {
         this.root = root;
         this.format = format;
         this.discovery = discovery;
@@ -41,9 +39,10 @@ public final class RawObjectSource implements Source<RawRecord, FileSourceSplit,
 
     public static RawObjectSource create(JobConfig config) {
         return new RawObjectSource(new Path(config.inputPath),
-                new FirehoseObjectFormat(config.maxRecordBytes, config.deadLetterMaxRawBytes),
+                new FirehoseObjectFormat<>(config.maxRecordBytes, config.deadLetterMaxRawBytes),
                 new ObjectDiscoveryEnumerator.Settings(config.bounded(), config.inputLayout, config.monitorInterval.toMillis(),
-                        config.inputLookback.toMillis(), config.sweepInterval.toMillis()));
+                        config.inputLookback.toMillis(), config.sweepInterval.toMillis(),
+                        config.reprocess ? null : new Path(config.lakePath), config.reprocess ? null : new Path(config.deadLetterPath)));
     }
 
     @Override
@@ -52,24 +51,24 @@ public final class RawObjectSource implements Source<RawRecord, FileSourceSplit,
     }
 
     @Override
-    public SourceReader<RawRecord, FileSourceSplit> createReader(SourceReaderContext context) {
+    public SourceReader<RawRecord, RawObjectSplit> createReader(SourceReaderContext context) {
         return new FileSourceReader<>(context, format, context.getConfiguration());
     }
 
     @Override
-    public SplitEnumerator<FileSourceSplit, DiscoveryState> createEnumerator(SplitEnumeratorContext<FileSourceSplit> context) {
-        return restoreEnumerator(context, DiscoveryState.empty());
+    public SplitEnumerator<RawObjectSplit, DiscoveryState> createEnumerator(SplitEnumeratorContext<RawObjectSplit> context) {
+        return new ObjectDiscoveryEnumerator(context, root, discovery, DiscoveryState.empty(), true, System::currentTimeMillis);
     }
 
     @Override
-    public SplitEnumerator<FileSourceSplit, DiscoveryState> restoreEnumerator(SplitEnumeratorContext<FileSourceSplit> context,
+    public SplitEnumerator<RawObjectSplit, DiscoveryState> restoreEnumerator(SplitEnumeratorContext<RawObjectSplit> context,
                                                                                DiscoveryState state) {
-        return new ObjectDiscoveryEnumerator(context, root, discovery, state, System::currentTimeMillis);
+        return new ObjectDiscoveryEnumerator(context, root, discovery, state, false, System::currentTimeMillis);
     }
 
     @Override
-    public SimpleVersionedSerializer<FileSourceSplit> getSplitSerializer() {
-        return FileSourceSplitSerializer.INSTANCE;
+    public SimpleVersionedSerializer<RawObjectSplit> getSplitSerializer() {
+        return RawObjectSplit.Serializer.INSTANCE;
     }
 
     @Override

@@ -46,9 +46,11 @@ class SerializationTest {
         assertThat(dead).isInstanceOf(PojoTypeInfo.class);
 
         RawRecord r = RawRecord.failure(FailureType.MALFORMED_JSON, "bad", new byte[] {1, 2}, 9, "f", 3);
+        r.ordinal = 5;
+        r.inLake = true;
         assertThat(((PojoTypeInfo<RawRecord>) raw).getTypeAt(((PojoTypeInfo<RawRecord>) raw).getFieldIndex("key"))).isInstanceOf(PojoTypeInfo.class);
         assertThat(roundTrip(raw, r)).usingRecursiveComparison().isEqualTo(r);
-        DeadLetter d = DeadLetter.of(FailureType.ID_CONFLICT, "event_id", "unique_content", "m", new byte[] {'x'}, 1, "f", 2, 3, "v", 10);
+        DeadLetter d = DeadLetter.of(FailureType.ID_CONFLICT, "event_id", "unique_content", "m", new byte[] {'x'}, 1, "f", 2, 7, 3, "v", 10);
         assertThat(roundTrip(dead, d)).usingRecursiveComparison().isEqualTo(d);
     }
 

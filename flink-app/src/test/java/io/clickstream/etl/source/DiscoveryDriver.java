@@ -2,7 +2,6 @@ package io.clickstream.etl.source;
 
 import io.clickstream.etl.config.JobConfig;
 
-import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.core.fs.Path;
 
 import java.io.IOException;
@@ -17,8 +16,8 @@ public final class DiscoveryDriver {
     public DiscoveryDriver(JobConfig config, LongSupplier clock) {
         enumerator = new ObjectDiscoveryEnumerator(context, new Path(config.inputPath),
                 new ObjectDiscoveryEnumerator.Settings(config.bounded(), config.inputLayout, config.monitorInterval.toMillis(),
-                        config.inputLookback.toMillis(), config.sweepInterval.toMillis()),
-                DiscoveryState.empty(), clock);
+                        config.inputLookback.toMillis(), config.sweepInterval.toMillis(), null, null),
+                DiscoveryState.empty(), true, clock);
     }
 
     /** One discovery round; returns whether it swept the whole root. */
@@ -33,7 +32,7 @@ public final class DiscoveryDriver {
         return listing.sweep;
     }
 
-    public List<FileSourceSplit> assigned() {
+    public List<RawObjectSplit> assigned() {
         return context.assigned;
     }
 }

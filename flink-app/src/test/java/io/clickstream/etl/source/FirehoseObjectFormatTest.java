@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class FirehoseObjectFormatTest {
 
-    private final FirehoseObjectFormat format = new FirehoseObjectFormat(1 << 20, 4096);
+    private final FirehoseObjectFormat<FileSourceSplit> format = new FirehoseObjectFormat<>(1 << 20, 4096);
 
     @TempDir
     java.nio.file.Path dir;

@@ -114,7 +114,7 @@ class ObjectDiscoveryEnumeratorTest {
         long retention = Duration.ofDays(1).toMillis();
         RecordingEnumeratorContext context = new RecordingEnumeratorContext();
         ObjectDiscoveryEnumerator.Settings settings = new ObjectDiscoveryEnumerator.Settings(false, InputLayout.FIREHOSE,
-                10 * MINUTE, Duration.ofHours(2).toMillis(), Duration.ofHours(1).toMillis());
+                10 * MINUTE, Duration.ofHours(2).toMillis(), Duration.ofHours(1).toMillis(), null, null);
         ObjectDiscoveryEnumerator enumerator = enumerator(context, settings, DiscoveryState.empty());
         DiscoveryState.Serializer serializer = new DiscoveryState.Serializer(false);
         List<String> landed = new ArrayList<>();
@@ -230,7 +230,7 @@ class ObjectDiscoveryEnumeratorTest {
         land("_tmp/s-1-x.gz", now);
         RecordingEnumeratorContext context = new RecordingEnumeratorContext();
         ObjectDiscoveryEnumerator enumerator = enumerator(context,
-                new ObjectDiscoveryEnumerator.Settings(true, InputLayout.FIREHOSE, 1000, 0, 1000), DiscoveryState.empty());
+                new ObjectDiscoveryEnumerator.Settings(true, InputLayout.FIREHOSE, 1000, 0, 1000, null, null), DiscoveryState.empty());
         round(enumerator);
         drain(enumerator, context);
         assertThat(names(context.assigned)).containsExactly("s-1-a.gz");
@@ -242,12 +242,12 @@ class ObjectDiscoveryEnumeratorTest {
 
     private ObjectDiscoveryEnumerator enumerator(RecordingEnumeratorContext context, ObjectDiscoveryEnumerator.Settings settings,
                                                  DiscoveryState state) {
-        return new ObjectDiscoveryEnumerator(context, root(), settings, state, () -> now);
+        return new ObjectDiscoveryEnumerator(context, root(), settings, state, false, () -> now);
     }
 
     private static ObjectDiscoveryEnumerator.Settings continuous() {
         return new ObjectDiscoveryEnumerator.Settings(false, InputLayout.FIREHOSE, 30_000, Duration.ofHours(2).toMillis(),
-                Duration.ofHours(1).toMillis());
+                Duration.ofHours(1).toMillis(), null, null);
     }
 
     private static ObjectDiscoveryEnumerator.Listing round(ObjectDiscoveryEnumerator enumerator) throws IOException {
@@ -296,7 +296,7 @@ class ObjectDiscoveryEnumeratorTest {
         return Instant.parse(instant).toEpochMilli();
     }
 
-    private static List<String> names(List<FileSourceSplit> splits) {
+    private static List<String> names(List<? extends FileSourceSplit> splits) {
         return splits.stream().map(s -> s.path().getName()).collect(Collectors.toList());
     }
 }

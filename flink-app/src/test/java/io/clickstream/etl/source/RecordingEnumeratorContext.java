@@ -4,7 +4,6 @@ import org.apache.flink.api.connector.source.ReaderInfo;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
-import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
@@ -17,8 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 
 /** An enumerator context with one registered reader that records what it is given; tests drive the rounds. */
-final class RecordingEnumeratorContext implements SplitEnumeratorContext<FileSourceSplit> {
-    final List<FileSourceSplit> assigned = new ArrayList<>();
+final class RecordingEnumeratorContext implements SplitEnumeratorContext<RawObjectSplit> {
+    final List<RawObjectSplit> assigned = new ArrayList<>();
     final Set<Integer> noMoreSplits = new HashSet<>();
 
     @Override
@@ -42,7 +41,7 @@ final class RecordingEnumeratorContext implements SplitEnumeratorContext<FileSou
     }
 
     @Override
-    public void assignSplits(SplitsAssignment<FileSourceSplit> assignment) {
+    public void assignSplits(SplitsAssignment<RawObjectSplit> assignment) {
         assignment.assignment().values().forEach(assigned::addAll);
     }
 

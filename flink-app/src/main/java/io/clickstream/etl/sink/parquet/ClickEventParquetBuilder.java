@@ -13,6 +13,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
+import java.util.BitSet;
+import java.util.Map;
 
 /**
  * Builds the parquet-mr writer of one lake part file for flink-parquet's
@@ -33,7 +35,16 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
 
     @Override
     public ParquetWriter<ClickEvent> createWriter(OutputFile out) throws IOException {
-        Builder builder = new Builder(out)
+        return createWriter(out, new ClickEventWriteSupport());
+    }
+
+    /** A writer of records read back from lake files, whose footers listed {@code sourceRecords}. */
+    ParquetWriter<ClickEvent> createWriter(OutputFile out, Map<String, BitSet> sourceRecords) throws IOException {
+        return createWriter(out, new ClickEventWriteSupport(sourceRecords));
+    }
+
+    private ParquetWriter<ClickEvent> createWriter(OutputFile out, ClickEventWriteSupport support) throws IOException {
+        Builder builder = new Builder(out, support)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize(rowGroupBytes)
@@ -46,8 +57,11 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
     }
 
     private static final class Builder extends ParquetWriter.Builder<ClickEvent, Builder> {
-        Builder(OutputFile out) {
+        private final ClickEventWriteSupport support;
+
+        Builder(OutputFile out, ClickEventWriteSupport support) {
             super(out);
+            this.support = support;
         }
 
         @Override
@@ -57,7 +71,7 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
 
         @Override
         protected WriteSupport<ClickEvent> getWriteSupport(Configuration conf) {
-            return new ClickEventWriteSupport();
+            return support;
         }
     }
 }

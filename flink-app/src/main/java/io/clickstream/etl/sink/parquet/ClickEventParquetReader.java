@@ -65,7 +65,7 @@ public final class ClickEventParquetReader implements RecordWiseFileCompactor.Re
     }
 
     /** A lake file on any Flink file system (local, S3) as parquet-mr's input file. */
-    static InputFile inputFile(Path path) throws IOException {
+    public static InputFile inputFile(Path path) throws IOException {
         FileSystem fs = path.getFileSystem();
         return new ParquetInputFile(fs.open(path), fs.getFileStatus(path).getLen());
     }

@@ -1,6 +1,7 @@
 package io.clickstream.etl.sink.parquet;
 
 import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.sink.LakeLedger;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -8,13 +9,16 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Hands each {@link ClickEvent} to parquet-mr's record consumer, field by field in
  * {@link LakeSchema} order; parquet-mr does all encoding (pages, levels, dictionaries, statistics,
  * row groups). Absent optional values are left out; an empty {@code extra} map is written as null.
+ * The footer lists the positions of the file's records in their raw objects ({@link LakeLedger}).
  */
 public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
 
@@ -22,6 +26,22 @@ public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
     private int index;
     private String lastSourceFile;
     private Binary lastSourceFileBytes;
+    private BitSet lastSourceRecords;
+    /** Raw object to the positions of its records in this file. */
+    private final Map<String, BitSet> sourceRecords;
+    /** False when the records are copies whose positions came with {@link #ClickEventWriteSupport(Map)}. */
+    private final boolean trackSources;
+
+    public ClickEventWriteSupport() {
+        this.sourceRecords = new HashMap<>();
+        this.trackSources = true;
+    }
+
+    /** For records read back from lake files, whose positions are not columns: the files' footers' entries. */
+    public ClickEventWriteSupport(Map<String, BitSet> sourceRecords) {
+        this.sourceRecords = sourceRecords;
+        this.trackSources = false;
+    }
 
     @Override
     public WriteContext init(Configuration configuration) {
@@ -77,6 +97,14 @@ public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
         sourceFile(e.sourceFile);
         int64("ingested_at", e.ingestedAt);
         out.endMessage();
+        if (trackSources) {
+            lastSourceRecords.set(e.sourceOrdinal);
+        }
+    }
+
+    @Override
+    public FinalizedWriteContext finalizeWrite() {
+        return new FinalizedWriteContext(sourceRecords.isEmpty() ? Map.of() : Map.of(LakeLedger.FOOTER_KEY, LakeLedger.encode(sourceRecords)));
     }
 
     /**
@@ -105,6 +133,7 @@ public final class ClickEventWriteSupport extends WriteSupport<ClickEvent> {
         if (!value.equals(lastSourceFile)) {
             lastSourceFile = value;
             lastSourceFileBytes = utf8(value);
+            lastSourceRecords = trackSources ? sourceRecords.computeIfAbsent(value, k -> new BitSet()) : null;
         }
         int i = index++;
         out.startField("source_file", i);

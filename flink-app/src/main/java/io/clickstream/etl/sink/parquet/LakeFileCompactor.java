@@ -1,6 +1,7 @@
 package io.clickstream.etl.sink.parquet;
 
 import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.sink.LakeLedger;
 
 import org.apache.flink.connector.file.sink.compactor.OutputStreamBasedFileCompactor;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
@@ -19,8 +20,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Merges a day partition's hidden part files into one Parquet file, for Flink's file-sink
@@ -77,6 +81,17 @@ public final class LakeFileCompactor extends OutputStreamBasedFileCompactor {
         return rowGroups > 0 && bytes / rowGroups >= rowGroupBytes / 4;
     }
 
+    /** The inputs' footers' positions of their records in the raw objects, merged. */
+    private static Map<String, BitSet> sourceRecords(List<Path> inputs) throws IOException {
+        Map<String, BitSet> merged = new HashMap<>();
+        for (Path input : inputs) {
+            try (ParquetFileReader reader = ParquetFileReader.open(ClickEventParquetReader.inputFile(input))) {
+                LakeLedger.merge(merged, LakeLedger.decode(reader.getFooter().getFileMetaData().getKeyValueMetaData().get(LakeLedger.FOOTER_KEY)));
+            }
+        }
+        return merged;
+    }
+
     private void copy(List<Path> inputs, OutputFile target) throws IOException {
         ParquetFileWriter writer = new ParquetFileWriter(target, LakeSchema.SCHEMA, ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0,
                 ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH, ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH, true);
@@ -84,12 +99,13 @@ public final class LakeFileCompactor extends OutputStreamBasedFileCompactor {
         for (Path input : inputs) {
             writer.appendFile(ClickEventParquetReader.inputFile(input));
         }
-        writer.end(Collections.emptyMap());
+        Map<String, BitSet> sources = sourceRecords(inputs);
+        writer.end(sources.isEmpty() ? Collections.emptyMap() : Map.of(LakeLedger.FOOTER_KEY, LakeLedger.encode(sources)));
     }
 
     private void rewrite(List<Path> inputs, OutputFile target) throws Exception {
         RecordWiseFileCompactor.Reader.Factory<ClickEvent> readers = new ClickEventParquetReader.Factory();
-        try (ParquetWriter<ClickEvent> writer = new ClickEventParquetBuilder(rowGroupBytes, pageBytes).createWriter(target)) {
+        try (ParquetWriter<ClickEvent> writer = new ClickEventParquetBuilder(rowGroupBytes, pageBytes).createWriter(target, sourceRecords(inputs))) {
             for (Path input : inputs) {
                 RecordWiseFileCompactor.Reader<ClickEvent> reader = readers.createFor(input);
                 try {

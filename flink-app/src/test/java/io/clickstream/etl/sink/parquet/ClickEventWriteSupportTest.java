@@ -1,6 +1,7 @@
 package io.clickstream.etl.sink.parquet;
 
 import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.sink.LakeLedger;
 
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
@@ -37,6 +38,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +155,18 @@ class ClickEventWriteSupportTest {
     }
 
     @Test
+    void theFooterListsThePositionsOfItsRecordsInTheirRawObjects() throws Exception {
+        List<ClickEvent> events = events(5_000, 12).subList(0, 4_321);
+        Map<String, BitSet> listed = LakeLedger.decode(footer(write(events, 1 << 20, 64 << 10)).getFileMetaData().getKeyValueMetaData()
+                .get(LakeLedger.FOOTER_KEY));
+
+        assertThat(listed).hasSize(5);
+        assertThat(listed.values().stream().mapToInt(BitSet::cardinality).sum()).isEqualTo(events.size());
+        assertThat(events).allSatisfy(e -> assertThat(listed.get(e.sourceFile).get(e.sourceOrdinal)).isTrue());
+        assertThat(listed.get("s3://raw/2026/11/20/clickstream-4.gz").cardinality()).isEqualTo(321);
+    }
+
+    @Test
     void anEventMissingARequiredValueIsRejectedWholeAndTheFileStaysValid() throws Exception {
         List<ClickEvent> events = events(3, 3);
         ClickEvent bad = events(1, 4).get(0);
@@ -246,6 +260,7 @@ class ClickEventWriteSupportTest {
             e.userIdHash = null;
             e.extra = extra(random);
             e.sourceFile = "s3://raw/2026/11/2" + (i / 5_000) + "/clickstream-" + (i / 1_000) + ".gz";
+            e.sourceOrdinal = i % 1_000;
             e.ingestedAt = 1_764_500_000_000L + i;
             events.add(e);
         }

@@ -1,6 +1,7 @@
 package io.clickstream.etl.sink.parquet;
 
 import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.sink.LakeLedger;
 
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
@@ -17,7 +18,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static io.clickstream.etl.sink.parquet.ClickEventWriteSupportTest.events;
@@ -92,6 +96,11 @@ class LakeFileCompactorTest {
     }
 
     private static void assertSameRows(List<Path> inputs, Path merged) throws Exception {
+        Map<String, BitSet> listed = new HashMap<>();
+        for (Path input : inputs) {
+            LakeLedger.merge(listed, sourceRecords(input));
+        }
+        assertThat(sourceRecords(merged)).as("the merged footer's raw-object positions").isNotEmpty().isEqualTo(listed);
         List<String> expected = new ArrayList<>();
         for (Path input : inputs) {
             parquetMrRows(input).forEach(g -> expected.add(g.toString()));
@@ -105,6 +114,10 @@ class LakeFileCompactorTest {
             assertThat(r.getLong(1)).isEqualTo(expected.size());
             assertThat(r.getLong(2)).isEqualTo(expected.size());
         }
+    }
+
+    private static Map<String, BitSet> sourceRecords(Path file) throws java.io.IOException {
+        return LakeLedger.decode(footer(file).getFileMetaData().getKeyValueMetaData().get(LakeLedger.FOOTER_KEY));
     }
 
     private static List<org.apache.flink.core.fs.Path> flinkPaths(List<Path> files) {
