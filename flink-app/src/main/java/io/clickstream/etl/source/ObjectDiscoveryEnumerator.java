@@ -1,5 +1,6 @@
 package io.clickstream.etl.source;
 
+import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.config.JobConfig.InputLayout;
 import io.clickstream.etl.sink.LakeLedger;
 
@@ -89,6 +90,13 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
             this.sweepMillis = sweepMillis;
             this.lake = lake;
             this.deadLetters = deadLetters;
+        }
+
+        /** The job's settings; without lake and dead-letter paths when {@code input.reprocess} is set. */
+        public static Settings of(JobConfig config) {
+            return new Settings(config.bounded(), config.inputLayout, config.monitorInterval.toMillis(), config.inputLookback.toMillis(),
+                    config.sweepInterval.toMillis(), config.reprocess ? null : new Path(config.lakePath),
+                    config.reprocess ? null : new Path(config.deadLetterPath));
         }
     }
 

@@ -40,9 +40,7 @@ public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, 
     public static RawObjectSource create(JobConfig config) {
         return new RawObjectSource(new Path(config.inputPath),
                 new FirehoseObjectFormat<>(config.maxRecordBytes, config.deadLetterMaxRawBytes),
-                new ObjectDiscoveryEnumerator.Settings(config.bounded(), config.inputLayout, config.monitorInterval.toMillis(),
-                        config.inputLookback.toMillis(), config.sweepInterval.toMillis(),
-                        config.reprocess ? null : new Path(config.lakePath), config.reprocess ? null : new Path(config.deadLetterPath)));
+                ObjectDiscoveryEnumerator.Settings.of(config));
     }
 
     @Override

@@ -14,10 +14,9 @@ public final class DiscoveryDriver {
     private final ObjectDiscoveryEnumerator enumerator;
 
     public DiscoveryDriver(JobConfig config, LongSupplier clock) {
-        enumerator = new ObjectDiscoveryEnumerator(context, new Path(config.inputPath),
-                new ObjectDiscoveryEnumerator.Settings(config.bounded(), config.inputLayout, config.monitorInterval.toMillis(),
-                        config.inputLookback.toMillis(), config.sweepInterval.toMillis(), null, null),
-                DiscoveryState.empty(), true, clock);
+        // Not a fresh start: the lake is not consulted, so only discovery's own requests are made.
+        enumerator = new ObjectDiscoveryEnumerator(context, new Path(config.inputPath), ObjectDiscoveryEnumerator.Settings.of(config),
+                DiscoveryState.empty(), false, clock);
     }
 
     /** One discovery round; returns whether it swept the whole root. */
