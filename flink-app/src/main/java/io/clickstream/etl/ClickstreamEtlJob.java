@@ -37,8 +37,10 @@ import java.time.Duration;
 
 /**
  * The clickstream ETL: raw Firehose objects in, deduplicated, PII-free, enriched Snappy Parquet
- * out, bad records to dead letters. On MSF the configuration comes from the runtime property
- * groups; locally from {@code --key value} arguments (see {@link LocalRunner}).
+ * out, bad records to dead letters. {@link #main} is the MSF entry point: the configuration comes
+ * from the runtime property groups, or, in a local environment (an IDE run), from the same keys as
+ * {@code --key value} arguments. The local runner (web UI, local checkpoints, resuming) and the
+ * other tools call {@link #build}; nothing here calls them.
  */
 public final class ClickstreamEtlJob {
     private static final Logger LOG = LoggerFactory.getLogger(ClickstreamEtlJob.class);
@@ -48,13 +50,14 @@ public final class ClickstreamEtlJob {
 
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (env instanceof LocalStreamEnvironment) {
-            LocalRunner.main(args);
-            return;
-        }
-        JobConfig config = JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties())
+        boolean local = env instanceof LocalStreamEnvironment;
+        JobConfig config = (local ? JobConfig.fromMap(JobConfig.parseArgs(args))
+                : JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties()))
                 .withSecretsResolved(SecretsManagerSecrets.aws()::value);
         LOG.info("Starting with {}", config);
+        if (local) {
+            env.enableCheckpointing(config.checkpointInterval.toMillis());
+        }
         // MSF sets checkpointing from the application configuration: compaction counts in its interval.
         Duration checkpoints = env.getCheckpointInterval() > 0 ? Duration.ofMillis(env.getCheckpointInterval()) : config.checkpointInterval;
         build(env, config, RawObjectSource.create(config), LakeSinks.lake(config, checkpoints), LakeSinks.deadLetters(config));
@@ -98,8 +101,8 @@ public final class ClickstreamEtlJob {
 
         lakeReady.sinkTo(lake).uid("lake-sink").name("Lake (Snappy Parquet)");
 
-        parsed.getSideOutput(ParseEvent.DEAD_LETTERS)
-                .union(unique.getSideOutput(ParseEvent.DEAD_LETTERS))
+        parsed.getSideOutput(DeadLetter.SIDE_OUTPUT)
+                .union(unique.getSideOutput(DeadLetter.SIDE_OUTPUT))
                 .sinkTo(deadLetters).uid("dead-letter-sink").name("Dead letters (JSON lines)");
     }
 

@@ -44,7 +44,8 @@ class MsfJarIT {
                 "org/apache/flink/streaming/api/environment/", "org/apache/flink/runtime/", "org/apache/flink/client/",
                 "org/apache/flink/api/common/", "org/apache/flink/configuration/", "org/slf4j/", "org/apache/logging/log4j/",
                 "com/amazonaws/services/kinesisanalytics/", "io/clickstream/generator/", "org/duckdb/",
-                "io/netty/", "software/amazon/awssdk/http/apache/"}) {
+                "io/netty/", "software/amazon/awssdk/http/apache/",
+                "io/clickstream/etl/LocalRunner", "io/clickstream/etl/local/", "io/clickstream/etl/bench/", "io/clickstream/etl/ops/"}) {
                 assertThat(entries).as("bundles no %s", forbidden).noneMatch(e -> e.startsWith(forbidden));
             }
             String fileSystems = new String(file.getInputStream(file.getEntry("META-INF/services/org.apache.flink.core.fs.FileSystemFactory"))
