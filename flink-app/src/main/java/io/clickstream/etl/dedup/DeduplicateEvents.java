@@ -5,7 +5,6 @@ import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
 import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
-import io.clickstream.etl.parse.ParseEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -76,7 +75,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
             duplicates.inc();
         } else {
             conflicts.inc();
-            ctx.output(ParseEvent.DEAD_LETTERS, DeadLetter.of(FailureType.ID_CONFLICT, "event_id", "unique_content",
+            ctx.output(DeadLetter.SIDE_OUTPUT, DeadLetter.of(FailureType.ID_CONFLICT, "event_id", "unique_content",
                     "event_id " + event.eventId + " was already seen with different content; the first copy was kept",
                     event.raw, event.raw.length, event.sourceFile, event.lineNumber, event.sourceOrdinal,
                     ctx.timerService().currentProcessingTime(), jobVersion, maxRawBytes));

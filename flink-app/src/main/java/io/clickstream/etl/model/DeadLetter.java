@@ -1,9 +1,14 @@
 package io.clickstream.etl.model;
 
+import org.apache.flink.util.OutputTag;
+
 import java.nio.charset.StandardCharsets;
 
 /** A record that could not go to the lake, with everything needed to understand and replay it. */
 public class DeadLetter {
+    /** The side output every operator that rejects a record writes its dead letter to. */
+    public static final OutputTag<DeadLetter> SIDE_OUTPUT = new OutputTag<DeadLetter>("dead-letters") { };
+
     public FailureType failureType;
     /** Field that broke a rule, for schema violations. */
     public String field;

@@ -12,7 +12,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -21,12 +20,11 @@ import java.util.Map;
 
 /**
  * Parses and validates raw records, keyed by their {@code event_id}. Valid events go on; records
- * that the reader already failed, malformed JSON and schema violations go to {@link #DEAD_LETTERS}.
+ * that the reader already failed, malformed JSON and schema violations go to {@link DeadLetter#SIDE_OUTPUT}.
  */
 public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, ClickEvent> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") { };
 
     private final EventParser parser;
     private final String jobVersion;
@@ -101,7 +99,7 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
             return;
         }
         deadLetters.get(type).inc();
-        ctx.output(DEAD_LETTERS, DeadLetter.of(type, field, rule, message, raw.bytes,
+        ctx.output(DeadLetter.SIDE_OUTPUT, DeadLetter.of(type, field, rule, message, raw.bytes,
                 Math.max(raw.originalSize, raw.bytes.length), sourceFile(raw), raw.lineNumber, raw.ordinal, now, jobVersion, maxRawBytes));
     }
 

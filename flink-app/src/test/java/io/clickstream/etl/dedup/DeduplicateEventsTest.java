@@ -4,7 +4,6 @@ import io.clickstream.etl.model.ClickEvent;
 import io.clickstream.etl.model.DeadLetter;
 import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
-import io.clickstream.etl.parse.ParseEvent;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -33,7 +32,7 @@ class DeduplicateEventsTest {
 
             assertThat(harness.extractOutputValues()).extracting(e -> e.sourceFile).containsExactly("first", "other");
             assertThat(harness.extractOutputValues()).allMatch(e -> e.raw == null);
-            List<DeadLetter> dead = harness.getSideOutput(ParseEvent.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            List<DeadLetter> dead = harness.getSideOutput(DeadLetter.SIDE_OUTPUT).stream().map(StreamRecord::getValue).collect(Collectors.toList());
             assertThat(dead).singleElement().satisfies(d -> {
                 assertThat(d.failureType).isEqualTo(FailureType.ID_CONFLICT);
                 assertThat(d.sourceFile).isEqualTo("conflict");

@@ -52,7 +52,7 @@ class ParseEventTest {
                 assertThat(e.raw).isNotNull();
             });
 
-            List<DeadLetter> dead = harness.getSideOutput(ParseEvent.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            List<DeadLetter> dead = harness.getSideOutput(DeadLetter.SIDE_OUTPUT).stream().map(StreamRecord::getValue).collect(Collectors.toList());
             assertThat(dead).extracting(d -> d.failureType)
                     .containsExactly(FailureType.SCHEMA_VIOLATION, FailureType.MALFORMED_JSON, FailureType.OVERSIZED_RECORD);
             DeadLetter schema = dead.get(0);
@@ -87,7 +87,7 @@ class ParseEventTest {
                 harness.processElement(copy(r), 0);
             }
             assertThat(harness.extractOutputValues()).extracting(e -> e.sourceFile).containsExactly(first, first, second, first);
-            assertThat(harness.getSideOutput(ParseEvent.DEAD_LETTERS)).singleElement()
+            assertThat(harness.getSideOutput(DeadLetter.SIDE_OUTPUT)).singleElement()
                     .satisfies(d -> assertThat(d.getValue().sourceFile).isEqualTo(second));
         }
     }
