@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.io.SerializedString;
 
 import java.io.IOException;
@@ -319,17 +318,14 @@ public final class EventParser implements Serializable {
      * the input; null for anything else. Jackson would decode it into characters and the String
      * would encode it back into bytes; left unread, Jackson only skips it.
      */
-    private static String plainString(JsonParser p, byte[] json) {
-        if (!(p instanceof ParserBase)) {
+    static String plainString(JsonParser p, byte[] json) {
+        // A byte parser's token location is the byte of the opening quote (checked here, and pinned
+        // by a test against getText()); a parser without byte offsets reports -1.
+        long quote = p.currentTokenLocation().getByteOffset();
+        if (quote < 0 || quote >= json.length - 1 || json[(int) quote] != '"') {
             return null;
         }
-        // For a string token, Jackson's token offset is the first byte after the opening quote
-        // (checked here and pinned by a test against getText()).
-        long offset = ((ParserBase) p).getTokenCharacterOffset();
-        if (offset < 1 || offset > json.length || json[(int) offset - 1] != '"') {
-            return null;
-        }
-        int from = (int) offset;
+        int from = (int) quote + 1;
         for (int i = from; i < json.length; i++) {
             byte b = json[i];
             if (b == '"') {

@@ -63,6 +63,20 @@ class EventParserTest {
         assertThat(parse(json(f)).eventTimestamp).isEqualTo(expected);
     }
 
+    @Test
+    void plainStringsAreTakenFromTheBytesWithoutJackson() throws Exception {
+        byte[] json = "{ \"a\" :  \"hello world\", \"b\":\"caf\\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+            p.nextToken();
+            p.nextToken();
+            p.nextToken();
+            assertThat(EventParser.plainString(p, json)).isEqualTo("hello world");
+            p.nextToken();
+            p.nextToken();
+            assertThat(EventParser.plainString(p, json)).as("an escape: left to Jackson").isNull();
+        }
+    }
+
     /**
      * Plain strings are copied from the input bytes, relying on where Jackson says the token starts;
      * every other string goes through Jackson. Both must give what the producer sent, whatever the
