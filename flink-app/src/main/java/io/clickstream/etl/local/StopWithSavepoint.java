@@ -1,13 +1,15 @@
 package io.clickstream.etl.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Stops the job running on a local cluster with a savepoint, through the Flink REST API, and prints
@@ -16,6 +18,7 @@ import java.util.regex.Pattern;
  * <pre>--port 8081 --savepoint-dir file:///abs/data/savepoints</pre>
  */
 public final class StopWithSavepoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private StopWithSavepoint() {
     }
@@ -38,36 +41,41 @@ public final class StopWithSavepoint {
     /** Stops the one running job and returns the savepoint path once it is complete. */
     public static String stop(String base, String savepointDir) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String overview = get(http, base + "/jobs/overview");
-        Matcher running = Pattern.compile("\"jid\":\"([0-9a-f]+)\",\"name\":\"[^\"]*\",[^}]*?\"state\":\"RUNNING\"").matcher(overview);
-        if (!running.find()) {
+        JsonNode overview = get(http, base + "/jobs/overview");
+        String jobId = null;
+        for (JsonNode job : overview.path("jobs")) {
+            if ("RUNNING".equals(job.path("state").asText())) {
+                jobId = job.path("jid").asText();
+            }
+        }
+        if (jobId == null) {
             throw new IllegalStateException("no running job at " + base + ": " + overview);
         }
-        String job = base + "/jobs/" + running.group(1);
-        String body = "{\"targetDirectory\":\"" + savepointDir + "\",\"drain\":false,\"formatType\":\"CANONICAL\"}";
-        String trigger = http.send(HttpRequest.newBuilder(URI.create(job + "/stop"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher request = Pattern.compile("\"request-id\":\"([0-9a-f]+)\"").matcher(trigger);
-        if (!request.find()) {
+        String job = base + "/jobs/" + jobId;
+        ObjectNode body = JSON.createObjectNode().put("targetDirectory", savepointDir).put("drain", false).put("formatType", "CANONICAL");
+        JsonNode trigger = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(job + "/stop"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        String request = trigger.path("request-id").asText(null);
+        if (request == null) {
             throw new IllegalStateException("stop was refused: " + trigger);
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
-            String status = get(http, job + "/savepoints/" + request.group(1));
-            if (status.contains("\"COMPLETED\"")) {
-                Matcher location = Pattern.compile("\"location\":\"([^\"]+)\"").matcher(status);
-                if (location.find()) {
-                    return location.group(1);
+            JsonNode status = get(http, job + "/savepoints/" + request);
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+                String location = status.path("operation").path("location").asText(null);
+                if (location == null) {
+                    throw new IllegalStateException("savepoint failed: " + status.path("operation").path("failure-cause"));
                 }
-                throw new IllegalStateException("savepoint failed: " + status);
+                return location;
             }
             Thread.sleep(500);
         }
         throw new IllegalStateException("savepoint did not complete within 5 minutes");
     }
 
-    private static String get(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    private static JsonNode get(HttpClient http, String url) throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 }

@@ -1,5 +1,7 @@
 package io.clickstream.etl.ops;
 
+import io.clickstream.etl.sink.DeadLetterJsonWriter;
+
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
@@ -134,9 +136,9 @@ public final class ReplayDeadLetters {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
-                    if (name.equals("raw_text")) {
+                    if (name.equals(DeadLetterJsonWriter.RAW_TEXT)) {
                         raw = value == JsonToken.VALUE_NULL ? null : p.getText();
-                    } else if (name.equals("raw_truncated")) {
+                    } else if (name.equals(DeadLetterJsonWriter.RAW_TRUNCATED)) {
                         cut = value == JsonToken.VALUE_TRUE;
                     } else {
                         p.skipChildren();

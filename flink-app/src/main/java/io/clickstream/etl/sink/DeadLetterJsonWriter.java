@@ -22,6 +22,20 @@ public final class DeadLetterJsonWriter implements BulkWriter<DeadLetter> {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final GZIPOutputStream gzip;
+    /** The field names of a dead letter's JSON, for every reader of the files (replay, the lake ledger). */
+    public static final String FAILURE_TYPE = "failure_type";
+    public static final String FIELD = "field";
+    public static final String RULE = "rule";
+    public static final String MESSAGE = "message";
+    public static final String SOURCE_FILE = "source_file";
+    public static final String LINE_NUMBER = "line_number";
+    public static final String SOURCE_RECORD = "source_record";
+    public static final String FAILURE_TIME = "failure_time";
+    public static final String JOB_VERSION = "job_version";
+    public static final String RAW_TRUNCATED = "raw_truncated";
+    public static final String RAW_BYTES = "raw_bytes";
+    public static final String RAW_TEXT = "raw_text";
+
     private final JsonGenerator json;
 
     private DeadLetterJsonWriter(FSDataOutputStream stream) throws IOException {
@@ -34,18 +48,18 @@ public final class DeadLetterJsonWriter implements BulkWriter<DeadLetter> {
     @Override
     public void addElement(DeadLetter d) throws IOException {
         json.writeStartObject();
-        json.writeStringField("failure_type", d.failureType.folderName());
-        json.writeStringField("field", d.field);
-        json.writeStringField("rule", d.rule);
-        json.writeStringField("message", d.message);
-        json.writeStringField("source_file", d.sourceFile);
-        json.writeNumberField("line_number", d.lineNumber);
-        json.writeNumberField("source_record", d.sourceRecord);
-        json.writeStringField("failure_time", Instant.ofEpochMilli(d.failureTime).toString());
-        json.writeStringField("job_version", d.jobVersion);
-        json.writeBooleanField("raw_truncated", d.rawTruncated);
-        json.writeNumberField("raw_bytes", d.rawBytes);
-        json.writeStringField("raw_text", d.rawText);
+        json.writeStringField(FAILURE_TYPE, d.failureType.folderName());
+        json.writeStringField(FIELD, d.field);
+        json.writeStringField(RULE, d.rule);
+        json.writeStringField(MESSAGE, d.message);
+        json.writeStringField(SOURCE_FILE, d.sourceFile);
+        json.writeNumberField(LINE_NUMBER, d.lineNumber);
+        json.writeNumberField(SOURCE_RECORD, d.sourceRecord);
+        json.writeStringField(FAILURE_TIME, Instant.ofEpochMilli(d.failureTime).toString());
+        json.writeStringField(JOB_VERSION, d.jobVersion);
+        json.writeBooleanField(RAW_TRUNCATED, d.rawTruncated);
+        json.writeNumberField(RAW_BYTES, d.rawBytes);
+        json.writeStringField(RAW_TEXT, d.rawText);
         json.writeEndObject();
     }
 

@@ -117,9 +117,9 @@ public final class LakeLedger {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.getCurrentName();
                 JsonToken value = p.nextToken();
-                if ("source_file".equals(field) && value == JsonToken.VALUE_STRING) {
+                if (DeadLetterJsonWriter.SOURCE_FILE.equals(field) && value == JsonToken.VALUE_STRING) {
                     source = p.getText();
-                } else if ("source_record".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                } else if (DeadLetterJsonWriter.SOURCE_RECORD.equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
                     position = p.getIntValue();
                 } else {
                     p.skipChildren();
