@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -44,6 +45,10 @@ public final class LocalRunner {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print("Runs the clickstream ETL job on an embedded Flink cluster.\n" + JobConfig.usage());
+            return;
+        }
         JobConfig config;
         try {
             config = JobConfig.fromMap(JobConfig.parseArgs(args)).withSecretsResolved(SecretsManagerSecrets.aws()::value);

@@ -30,51 +30,109 @@ public final class JobConfig implements Serializable {
 
     public static final String PROPERTY_GROUP = "ClickstreamEtl";
 
-    /** Every key the job reads, with its default ({@code null}: required or unset). */
-    public static final Map<String, String> DEFAULTS;
     /** Fields the pseudonym option can hash. */
     public static final Set<String> PSEUDONYM_CANDIDATES = Set.of("email", "ip_address", "user_id");
     private static final Set<String> SECRET_KEYS = Set.of("pii.pseudonym-key", "s3.secret-key");
 
+    /**
+     * One setting, declared once: its name, its default ({@code null}: required, or unset), what it
+     * accepts (shown in errors and in {@code --help}) and how it is read. docs/configuration.md is
+     * checked against these declarations.
+     */
+    public static final class Key<T> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final String name;
+        public final String defaultValue;
+        public final String accepts;
+        public final boolean required;
+        private final transient Function<String, T> parse;
+
+        private Key(String name, String defaultValue, String accepts, boolean required, Function<String, T> parse) {
+            this.name = name;
+            this.defaultValue = defaultValue;
+            this.accepts = accepts;
+            this.required = required;
+            this.parse = parse;
+            ALL_KEYS.add(this);
+        }
+    }
+
+    private static final List<Key<?>> ALL_KEYS = new ArrayList<>();
+
+    private static <T> Key<T> key(String name, String defaultValue, String accepts, Function<String, T> parse) {
+        return new Key<>(name, defaultValue, accepts, false, parse);
+    }
+
+    private static Key<String> required(String name, String accepts) {
+        return new Key<>(name, null, accepts, true, JobConfig::path);
+    }
+
+    public static final Key<String> INPUT_PATH = required("input.path", "a folder or URI");
+    public static final Key<InputMode> INPUT_MODE = key("input.mode", "continuous", "continuous or bounded",
+            v -> InputMode.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+    public static final Key<Duration> MONITOR_INTERVAL = key("input.monitor-interval", "30s", "a positive duration such as 30s or 5 min",
+            JobConfig::positiveDuration);
+    public static final Key<InputLayout> INPUT_LAYOUT = key("input.layout", "firehose", "firehose or any",
+            v -> InputLayout.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+    public static final Key<Duration> INPUT_LOOKBACK = key("input.lookback", "2h", "a duration such as 2h", JobConfig::nonNegativeDuration);
+    public static final Key<Duration> SWEEP_INTERVAL = key("input.sweep-interval", "1h", "a positive duration such as 1h",
+            JobConfig::positiveDuration);
+    public static final Key<Boolean> REPROCESS = key("input.reprocess", "false", "true or false", JobConfig::bool);
+    public static final Key<Integer> MAX_RECORD_BYTES = key("input.max-record-bytes", "1mb", "a size between 1kb and 1gb, such as 1mb",
+            v -> bytes(v, 1024, Integer.MAX_VALUE / 2));
+    public static final Key<String> LAKE_PATH = required("output.lake.path", "a folder or URI");
+    public static final Key<String> DEAD_LETTER_PATH = required("output.dead-letter.path", "a folder or URI");
+    public static final Key<String> PART_PREFIX = key("output.part-prefix", "part",
+            "letters, digits, '-' or '_', not starting with '_' or '.' (Athena hides such files)", JobConfig::partPrefix);
+    public static final Key<Long> ROW_GROUP_SIZE = key("output.parquet.row-group-size", "32mb", "a size between 64kb and 2gb, such as 32mb",
+            v -> (long) bytes(v, 64 * 1024, Integer.MAX_VALUE));
+    public static final Key<Integer> PAGE_SIZE = key("output.parquet.page-size", "256kb", "a size between 1kb and 64mb, such as 1mb",
+            v -> bytes(v, 1024, 64 << 20));
+    public static final Key<Boolean> COMPACTION = key("output.compaction.enabled", "true", "true or false", JobConfig::bool);
+    public static final Key<Long> COMPACTION_TARGET_SIZE = key("output.compaction.target-size", "128mb",
+            "a size between 1kb and 2gb, such as 128mb", v -> (long) bytes(v, 1024, Integer.MAX_VALUE));
+    public static final Key<Duration> COMPACTION_MAX_DELAY = key("output.compaction.max-delay", "15min", "a positive duration such as 15min",
+            JobConfig::positiveDuration);
+    public static final Key<Integer> DEAD_LETTER_MAX_RAW_BYTES = key("dead-letter.max-raw-bytes", "64kb",
+            "a size between 256b and 64mb, such as 64kb", v -> bytes(v, 256, 64 << 20));
+    public static final Key<Duration> MAX_FUTURE_SKEW = key("validation.max-future-skew", "1d", "a duration such as 1d or 6h",
+            JobConfig::nonNegativeDuration);
+    public static final Key<Integer> MAX_EXTRA_FIELDS = key("validation.max-extra-fields", "64", "an integer from 0 to 10000",
+            v -> intIn(v, 0, 10_000));
+    public static final Key<Duration> DEDUP_TTL = key("dedup.ttl", "24h", "a positive duration such as 24h", JobConfig::positiveDuration);
+    public static final Key<Set<String>> DROP_FIELDS = key("pii.drop-fields", "", "comma-separated field names", JobConfig::fieldNames);
+    public static final Key<Set<String>> SECRET_PARAMS = key("pii.secret-params", "email,token,password,auth,session,key",
+            "comma-separated query parameter names", JobConfig::fieldNames);
+    public static final Key<String> PSEUDONYM_KEY = key("pii.pseudonym-key", null, "at least 16 characters", JobConfig::secret);
+    public static final Key<String> PSEUDONYM_KEY_SECRET = key("pii.pseudonym-key-secret", null,
+            "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)", JobConfig::secretArn);
+    public static final Key<Set<String>> PSEUDONYM_FIELDS = key("pii.pseudonym-fields", "email",
+            "comma-separated, from " + new java.util.TreeSet<>(PSEUDONYM_CANDIDATES), JobConfig::pseudonymFields);
+    public static final Key<String> JOB_VERSION = key("job.version", null, "a version label", String::trim);
+    public static final Key<Integer> PARALLELISM = key("parallelism", "2", "an integer from 1 to 1024", v -> intIn(v, 1, 1024));
+    public static final Key<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s", "a positive duration such as 60s",
+            JobConfig::positiveDuration);
+    public static final Key<String> CHECKPOINT_DIR = key("checkpoint.dir", null, "a folder or URI", JobConfig::path);
+    public static final Key<String> RESUME_FROM = key("resume.from", null, "latest, or the path of a savepoint or retained checkpoint",
+            JobConfig::path);
+    public static final Key<Boolean> ALLOW_NON_RESTORED_STATE = key("resume.allow-non-restored-state", "false", "true or false",
+            JobConfig::bool);
+    public static final Key<Integer> WEB_UI_PORT = key("web-ui.port", "8081", "a port from 0 to 65535", v -> intIn(v, 0, 65535));
+    public static final Key<Boolean> WEB_UI_ENABLED = key("web-ui.enabled", "true", "true or false", JobConfig::bool);
+    public static final Key<String> S3_ENDPOINT = key("s3.endpoint", null, "an http:// or https:// URL", JobConfig::httpUrl);
+    public static final Key<Boolean> S3_PATH_STYLE_ACCESS = key("s3.path-style-access", "false", "true or false", JobConfig::bool);
+    public static final Key<String> S3_ACCESS_KEY = key("s3.access-key", null, "an access key id", String::trim);
+    public static final Key<String> S3_SECRET_KEY = key("s3.secret-key", null, "a secret key", v -> v);
+
+    /** Every key the job reads, in the order they are documented. */
+    public static final List<Key<?>> KEYS = Collections.unmodifiableList(new ArrayList<>(ALL_KEYS));
+
+    /** Every key the job reads, with its default ({@code null}: required or unset). */
+    public static final Map<String, String> DEFAULTS;
+
     static {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("input.path", null);
-        d.put("input.mode", "continuous");
-        d.put("input.monitor-interval", "30s");
-        d.put("input.layout", "firehose");
-        d.put("input.lookback", "2h");
-        d.put("input.sweep-interval", "1h");
-        d.put("input.reprocess", "false");
-        d.put("input.max-record-bytes", "1mb");
-        d.put("output.lake.path", null);
-        d.put("output.dead-letter.path", null);
-        d.put("output.part-prefix", "part");
-        d.put("output.parquet.row-group-size", "32mb");
-        d.put("output.parquet.page-size", "256kb");
-        d.put("output.compaction.enabled", "true");
-        d.put("output.compaction.target-size", "128mb");
-        d.put("output.compaction.max-delay", "15min");
-        d.put("dead-letter.max-raw-bytes", "64kb");
-        d.put("validation.max-future-skew", "1d");
-        d.put("validation.max-extra-fields", "64");
-        d.put("dedup.ttl", "24h");
-        d.put("pii.drop-fields", "");
-        d.put("pii.secret-params", "email,token,password,auth,session,key");
-        d.put("pii.pseudonym-key", null);
-        d.put("pii.pseudonym-key-secret", null);
-        d.put("pii.pseudonym-fields", "email");
-        d.put("job.version", null);
-        d.put("parallelism", "2");
-        d.put("checkpoint.interval", "60s");
-        d.put("checkpoint.dir", null);
-        d.put("resume.from", null);
-        d.put("resume.allow-non-restored-state", "false");
-        d.put("web-ui.port", "8081");
-        d.put("web-ui.enabled", "true");
-        d.put("s3.endpoint", null);
-        d.put("s3.path-style-access", "false");
-        d.put("s3.access-key", null);
-        d.put("s3.secret-key", null);
+        KEYS.forEach(k -> d.put(k.name, k.defaultValue));
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -132,47 +190,47 @@ public final class JobConfig implements Serializable {
     private JobConfig(Map<String, String> values) {
         this.values = new LinkedHashMap<>(values);
         Parser p = new Parser(values);
-        inputPath = p.required("input.path", JobConfig::path);
-        inputMode = p.get("input.mode", v -> InputMode.valueOf(v.trim().toUpperCase(Locale.ROOT)), "continuous or bounded");
-        monitorInterval = p.get("input.monitor-interval", JobConfig::positiveDuration, "a positive duration such as 30s or 5 min");
-        inputLayout = p.get("input.layout", v -> InputLayout.valueOf(v.trim().toUpperCase(Locale.ROOT)), "firehose or any");
-        inputLookback = p.get("input.lookback", JobConfig::nonNegativeDuration, "a duration such as 2h");
-        sweepInterval = p.get("input.sweep-interval", JobConfig::positiveDuration, "a positive duration such as 1h");
-        reprocess = p.get("input.reprocess", JobConfig::bool, "true or false");
-        maxRecordBytes = p.get("input.max-record-bytes", v -> bytes(v, 1024, Integer.MAX_VALUE / 2), "a size between 1kb and 1gb, such as 1mb");
-        lakePath = p.required("output.lake.path", JobConfig::path);
-        deadLetterPath = p.required("output.dead-letter.path", JobConfig::path);
-        partPrefix = p.get("output.part-prefix", JobConfig::partPrefix, "letters, digits, '-' or '_', not starting with '_' or '.' (Athena hides such files)");
-        rowGroupBytes = p.get("output.parquet.row-group-size", v -> (long) bytes(v, 64 * 1024, Integer.MAX_VALUE), "a size between 64kb and 2gb, such as 32mb");
-        pageBytes = p.get("output.parquet.page-size", v -> bytes(v, 1024, 64 << 20), "a size between 1kb and 64mb, such as 1mb");
-        compaction = p.get("output.compaction.enabled", JobConfig::bool, "true or false");
-        compactionTargetBytes = p.get("output.compaction.target-size", v -> (long) bytes(v, 1024, Integer.MAX_VALUE), "a size between 1kb and 2gb, such as 128mb");
-        compactionMaxDelay = p.get("output.compaction.max-delay", JobConfig::positiveDuration, "a positive duration such as 15min");
-        deadLetterMaxRawBytes = p.get("dead-letter.max-raw-bytes", v -> bytes(v, 256, 64 << 20), "a size between 256b and 64mb, such as 64kb");
-        maxFutureSkew = p.get("validation.max-future-skew", JobConfig::nonNegativeDuration, "a duration such as 1d or 6h");
-        maxExtraFields = p.get("validation.max-extra-fields", v -> intIn(v, 0, 10_000), "an integer from 0 to 10000");
-        dedupTtl = p.get("dedup.ttl", JobConfig::positiveDuration, "a positive duration such as 24h");
-        dropFields = p.get("pii.drop-fields", JobConfig::fieldNames, "comma-separated field names");
-        secretParams = p.get("pii.secret-params", JobConfig::fieldNames, "comma-separated query parameter names");
-        pseudonymKey = p.get("pii.pseudonym-key", JobConfig::secret, "at least 16 characters");
-        pseudonymKeySecret = p.optional("pii.pseudonym-key-secret", JobConfig::secretArn,
-                "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)", null);
+        inputPath = p.get(INPUT_PATH);
+        inputMode = p.get(INPUT_MODE);
+        monitorInterval = p.get(MONITOR_INTERVAL);
+        inputLayout = p.get(INPUT_LAYOUT);
+        inputLookback = p.get(INPUT_LOOKBACK);
+        sweepInterval = p.get(SWEEP_INTERVAL);
+        reprocess = p.get(REPROCESS);
+        maxRecordBytes = p.get(MAX_RECORD_BYTES);
+        lakePath = p.get(LAKE_PATH);
+        deadLetterPath = p.get(DEAD_LETTER_PATH);
+        partPrefix = p.get(PART_PREFIX);
+        rowGroupBytes = p.get(ROW_GROUP_SIZE);
+        pageBytes = p.get(PAGE_SIZE);
+        compaction = p.get(COMPACTION);
+        compactionTargetBytes = p.get(COMPACTION_TARGET_SIZE);
+        compactionMaxDelay = p.get(COMPACTION_MAX_DELAY);
+        deadLetterMaxRawBytes = p.get(DEAD_LETTER_MAX_RAW_BYTES);
+        maxFutureSkew = p.get(MAX_FUTURE_SKEW);
+        maxExtraFields = p.get(MAX_EXTRA_FIELDS);
+        dedupTtl = p.get(DEDUP_TTL);
+        dropFields = p.get(DROP_FIELDS);
+        secretParams = p.get(SECRET_PARAMS);
+        pseudonymKey = p.get(PSEUDONYM_KEY);
+        pseudonymKeySecret = p.get(PSEUDONYM_KEY_SECRET);
         if (pseudonymKey != null && pseudonymKeySecret != null) {
             p.errors.add("pii.pseudonym-key/pii.pseudonym-key-secret: set one, not both");
         }
-        pseudonymFields = p.get("pii.pseudonym-fields", JobConfig::pseudonymFields, "comma-separated, from " + new java.util.TreeSet<>(PSEUDONYM_CANDIDATES));
-        jobVersion = p.optional("job.version", v -> v.trim(), "a version label", defaultVersion());
-        parallelism = p.get("parallelism", v -> intIn(v, 1, 1024), "an integer from 1 to 1024");
-        checkpointInterval = p.get("checkpoint.interval", JobConfig::positiveDuration, "a positive duration such as 60s");
-        checkpointDir = p.optional("checkpoint.dir", JobConfig::path, "a folder or URI", null);
-        resumeFrom = p.optional("resume.from", JobConfig::path, "latest, or the path of a savepoint or retained checkpoint", null);
-        allowNonRestoredState = p.get("resume.allow-non-restored-state", JobConfig::bool, "true or false");
-        webUiPort = p.get("web-ui.port", v -> intIn(v, 0, 65535), "a port from 0 to 65535");
-        webUiEnabled = p.get("web-ui.enabled", JobConfig::bool, "true or false");
-        s3Endpoint = p.optional("s3.endpoint", JobConfig::httpUrl, "an http:// or https:// URL", null);
-        s3PathStyleAccess = p.get("s3.path-style-access", JobConfig::bool, "true or false");
-        s3AccessKey = p.optional("s3.access-key", String::trim, "an access key id", null);
-        s3SecretKey = p.optional("s3.secret-key", v -> v, "a secret key", null);
+        pseudonymFields = p.get(PSEUDONYM_FIELDS);
+        String version = p.get(JOB_VERSION);
+        jobVersion = version != null ? version : defaultVersion();
+        parallelism = p.get(PARALLELISM);
+        checkpointInterval = p.get(CHECKPOINT_INTERVAL);
+        checkpointDir = p.get(CHECKPOINT_DIR);
+        resumeFrom = p.get(RESUME_FROM);
+        allowNonRestoredState = p.get(ALLOW_NON_RESTORED_STATE);
+        webUiPort = p.get(WEB_UI_PORT);
+        webUiEnabled = p.get(WEB_UI_ENABLED);
+        s3Endpoint = p.get(S3_ENDPOINT);
+        s3PathStyleAccess = p.get(S3_PATH_STYLE_ACCESS);
+        s3AccessKey = p.get(S3_ACCESS_KEY);
+        s3SecretKey = p.get(S3_SECRET_KEY);
         if ((s3AccessKey == null) != (s3SecretKey == null)) {
             p.errors.add("s3.access-key/s3.secret-key: set both or neither (neither uses the default AWS credentials chain)");
         }
@@ -190,6 +248,16 @@ public final class JobConfig implements Serializable {
         if (!p.errors.isEmpty()) {
             throw new ConfigException(p.errors);
         }
+    }
+
+    /** The keys, their defaults and what they accept, for {@code --help}. */
+    public static String usage() {
+        StringBuilder out = new StringBuilder("Keys (as --key value; on MSF in the property group " + PROPERTY_GROUP + "):\n");
+        for (Key<?> key : KEYS) {
+            String shown = key.required ? "required" : key.defaultValue == null ? "unset" : key.defaultValue.isEmpty() ? "empty" : key.defaultValue;
+            out.append(String.format(Locale.ROOT, "  --%-34s %-14s %s%n", key.name, shown, key.accepts));
+        }
+        return out.append("Every key is described in docs/configuration.md.\n").toString();
     }
 
     /** Validates a flat key/value map. */
@@ -403,28 +471,20 @@ public final class JobConfig implements Serializable {
             this.values = values;
         }
 
-        <T> T required(String key, Function<String, T> parse) {
-            String raw = values.get(key);
-            if (raw == null || raw.trim().isEmpty()) {
-                errors.add(key + ": required");
-                return null;
+        /**
+         * The key's value, or its default; null when unset without a default. A bad value is
+         * reported and the default used, so that every problem is reported, not just the first.
+         */
+        <T> T get(Key<T> key) {
+            String raw = values.get(key.name);
+            if (raw == null || raw.trim().isEmpty() && key.defaultValue == null) {
+                if (key.required) {
+                    errors.add(key.name + ": required");
+                }
+                return key.defaultValue == null ? null : key.parse.apply(key.defaultValue);
             }
-            return convert(key, raw, parse, "a path or URI");
-        }
-
-        <T> T get(String key, Function<String, T> parse, String expected) {
-            String raw = values.containsKey(key) ? values.get(key) : DEFAULTS.get(key);
-            if (raw == null) {
-                return null;
-            }
-            T value = convert(key, raw, parse, expected);
-            // Keep going after a bad value so that every problem is reported, not just the first.
-            return value != null || DEFAULTS.get(key) == null ? value : parse.apply(DEFAULTS.get(key));
-        }
-
-        <T> T optional(String key, Function<String, T> parse, String expected, T fallback) {
-            String raw = values.get(key);
-            return raw == null || raw.trim().isEmpty() ? fallback : convert(key, raw, parse, expected);
+            T value = convert(key.name, raw, key.parse, key.accepts);
+            return value != null || key.defaultValue == null ? value : key.parse.apply(key.defaultValue);
         }
 
         private <T> T convert(String key, String raw, Function<String, T> parse, String expected) {

@@ -91,11 +91,36 @@ class JobConfigTest {
     }
 
     @Test
-    void everyKeyIsDocumented() throws Exception {
-        Path doc = Paths.get("..", "docs", "configuration.md");
-        String text = Files.readString(doc);
-        for (String key : JobConfig.DEFAULTS.keySet()) {
-            assertThat(text).as("docs/configuration.md documents %s", key).contains("`" + key + "`");
+    void docsListExactlyTheDeclaredKeysWithTheirDefaults() throws Exception {
+        String text = Files.readString(Paths.get("..", "docs", "configuration.md"));
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `([a-z0-9.-]+)` \\| ([^|]+) \\|").matcher(text);
+        Map<String, String> documented = new java.util.LinkedHashMap<>();
+        while (row.find()) {
+            assertThat(documented.put(row.group(1), row.group(2).trim())).as("%s documented once", row.group(1)).isNull();
         }
+        assertThat(documented.keySet()).as("the documented keys").containsExactlyElementsOf(JobConfig.DEFAULTS.keySet());
+        for (JobConfig.Key<?> key : JobConfig.KEYS) {
+            String cell = documented.get(key.name);
+            if (key.required) {
+                assertThat(cell).as(key.name).isEqualTo("required");
+            } else if (key.defaultValue == null) {
+                // unset, or what the job derives when unset (the build's version, a temp folder)
+                assertThat(cell.startsWith("unset") || key.name.equals("job.version") || key.name.equals("checkpoint.dir"))
+                        .as("%s: %s", key.name, cell).isTrue();
+            } else if (key.defaultValue.isEmpty()) {
+                assertThat(cell).as(key.name).isEqualTo("empty");
+            } else {
+                assertThat(cell).as(key.name).isEqualTo("`" + key.defaultValue + "`");
+            }
+        }
+    }
+
+    @Test
+    void helpListsEveryKeyWithItsDefault() {
+        String usage = JobConfig.usage();
+        for (JobConfig.Key<?> key : JobConfig.KEYS) {
+            assertThat(usage).contains("--" + key.name).contains(key.accepts);
+        }
+        assertThat(usage).containsPattern("--input.monitor-interval +30s");
     }
 }
