@@ -85,16 +85,7 @@ public final class EventKey {
             h1 = (h1 ^ c) * 0x100000001b3L;
             h2 = Long.rotateLeft(h2 + c * PRIME_1, 31) * PRIME_2;
         }
-        return new EventKey(mix(h1), mix(h2 ^ h1));
-    }
-
-    private static long mix(long x) {
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return x;
+        return new EventKey(Avalanche.mix(h1), Avalanche.mix(h2 ^ h1));
     }
 
     @Override

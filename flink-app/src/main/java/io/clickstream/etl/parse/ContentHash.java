@@ -1,5 +1,6 @@
 package io.clickstream.etl.parse;
 
+import io.clickstream.etl.model.Avalanche;
 import io.clickstream.etl.model.ClickEvent;
 
 import java.util.Arrays;
@@ -87,11 +88,6 @@ final class ContentHash {
         x = (x ^ h1) * PRIME;
         x = (x ^ h2) * PRIME;
         x = (x ^ h3) * PRIME;
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return x;
+        return Avalanche.mix(x);
     }
 }
