@@ -1,18 +1,13 @@
 package io.clickstream.etl;
 
-import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.local.LocalAthena;
 import io.clickstream.etl.sink.parquet.LakeSchema;
-import io.clickstream.etl.sink.LakeSinks;
-import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.parquet.schema.Type;
 
@@ -54,8 +49,7 @@ class AthenaQueriesTest {
     static final Path QUERIES = Paths.get("..", "athena-queries");
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FolderJob.cluster(1);
 
     @TempDir
     static Path dir;
@@ -71,14 +65,7 @@ class AthenaQueriesTest {
         traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(77).records(15_000).days(3).start(start));
         valid = traffic.stream().filter(r -> r.fate() == Fate.VALID).collect(Collectors.toList());
         FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 77).write(traffic);
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", dir.resolve("raw").toString(),
-                "output.lake.path", dir.resolve("lake").toString(),
-                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
-                "input.mode", "bounded"));
-        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 1000);
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        env.execute("athena-queries-test");
+        FolderJob.run(FolderJob.config(dir));
 
         Path work = Paths.get("target", "trino-run-test");
         athena = LocalAthena.start(LocalAthena.install(Paths.get("target", "trino-dist"), Paths.get("target", "trino")),

@@ -3,7 +3,6 @@ package io.clickstream.etl;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.model.FailureType;
-import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
@@ -14,10 +13,8 @@ import io.clickstream.generator.TrafficGenerator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -66,10 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClickstreamPipelineTest {
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension CLUSTER = FolderJob.cluster(1);
 
     private static final Pattern LAKE_FILE = LakeReader.LAKE_FILE;
     private static final Pattern DEAD_LETTER_FILE = Pattern.compile("part-[0-9a-f-]+-\\d+\\.json\\.gz");
@@ -94,10 +88,7 @@ class ClickstreamPipelineTest {
         objectsWritten = FirehoseLocalWriter.withDefaults(raw, 7).write(traffic).size();
         objectsWritten += Broken.write(raw.resolve("zz-broken"));
 
-        StreamExecutionEnvironment env = environment();
-        JobConfig config = config("bounded");
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        result = env.execute("pipeline-test");
+        result = FolderJob.run(config("bounded"));
     }
 
     @Test
@@ -204,14 +195,9 @@ class ClickstreamPipelineTest {
     void atParallelismOneTheReaderIsChainedWithTheParserAndTheOutputIsTheSame() throws Exception {
         Path lakeP1 = dir.resolve("lake-p1");
         Path deadLettersP1 = dir.resolve("dead-letter-p1");
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", raw.toUri().toString(),
-                "output.lake.path", lakeP1.toUri().toString(),
-                "output.dead-letter.path", deadLettersP1.toUri().toString(),
-                "input.mode", "bounded",
-                "job.version", "pipeline-test"));
+        JobConfig config = FolderJob.config(raw, lakeP1, deadLettersP1, "job.version", "pipeline-test");
         StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(1, 500);
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        FolderJob.build(config, env, RawObjectSource.create(config));
         // Reader, parser, dedup and the lake writer form one task: nothing is shuffled.
         assertThat(env.getStreamGraph(false).getJobGraph().getVertices()).anySatisfy(v -> assertThat(v.getName())
                 .startsWith("Source: Raw Firehose objects -> Parse and validate -> Drop duplicates"));
@@ -337,7 +323,7 @@ class ClickstreamPipelineTest {
         Set<String> expected = new HashSet<>();
         List<GeneratedRecord> first = landBatch(in, 0, expected);
 
-        JobClient job = start(config, null, env -> { });
+        JobClient job = FolderJob.start(config, null, env -> { });
         String savepoint;
         try {
             waitForLake(out, expected.size());
@@ -357,7 +343,7 @@ class ClickstreamPipelineTest {
                 first.stream().limit(100).map(r -> r.json() + "\n").collect(Collectors.joining()));
 
         // A rebuilt job: another operator chain, the same uids.
-        JobClient resumed = start(config, savepoint, StreamExecutionEnvironment::disableOperatorChaining);
+        JobClient resumed = FolderJob.start(config, savepoint, StreamExecutionEnvironment::disableOperatorChaining);
         try {
             waitForLake(out, expected.size());
             Thread.sleep(1500); // a few more checkpoints: nothing else may arrive
@@ -388,7 +374,7 @@ class ClickstreamPipelineTest {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         env.configure(restarts);
         env.getCheckpointConfig().setTolerableCheckpointFailureNumber(3);
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        FolderJob.build(config, env, RawObjectSource.create(config));
         JobClient job = env.executeAsync("compaction-test");
         Set<String> expected = new HashSet<>();
         long started = System.nanoTime();
@@ -438,50 +424,19 @@ class ClickstreamPipelineTest {
         return records;
     }
 
-    private static JobClient start(JobConfig config, String savepoint, java.util.function.Consumer<StreamExecutionEnvironment> rebuild) throws Exception {
-        StreamExecutionEnvironment env = environment();
-        rebuild.accept(env);
-        if (savepoint != null) {
-            Configuration restore = new Configuration();
-            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-            env.configure(restore);
-        }
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        return env.executeAsync("continuous-test");
-    }
-
-    // ---- helpers -------------------------------------------------------------------------------
-
-    private static StreamExecutionEnvironment environment() {
-        return TestEnvironments.withoutRestarts(2, 500);
-    }
-
     /** The tests' checkpoints (500 ms), and a compaction delay no run reaches: a bounded run compacts each day once, at the end. */
     private static JobConfig config(String mode) {
-        return JobConfig.fromMap(Map.of(
-                "input.path", raw.toUri().toString(),
-                "output.lake.path", lake.toUri().toString(),
-                "output.dead-letter.path", deadLetters.toUri().toString(),
-                "input.mode", mode,
-                "checkpoint.interval", "500ms",
-                "output.compaction.max-delay", "1h",
-                "job.version", "pipeline-test"));
+        return FolderJob.config(raw, lake, deadLetters, "input.mode", mode, "checkpoint.interval", "500ms",
+                "output.compaction.max-delay", "1h", "job.version", "pipeline-test");
     }
 
     /** A continuous job over {@code root/raw} into {@code root/lake}, compacting every 2 s at the latest. */
     private static JobConfig continuous(Path root, String monitorInterval, String checkpointInterval) {
-        return JobConfig.fromMap(Map.of(
-                "input.path", root.resolve("raw").toUri().toString(),
-                "output.lake.path", root.resolve("lake").toUri().toString(),
-                "output.dead-letter.path", root.resolve("dead-letter").toUri().toString(),
-                "input.mode", "continuous",
-                "input.monitor-interval", monitorInterval,
-                // The generated objects land under the hours of their events, months before now, outside the
-                // hour window: every round sweeps the root, so that each is read at once.
-                "input.sweep-interval", monitorInterval,
-                "checkpoint.interval", checkpointInterval,
-                "output.compaction.max-delay", "2s",
-                "job.version", "pipeline-test"));
+        // The generated objects land under the hours of their events, months before now, outside the
+        // hour window: every round sweeps the root, so that each is read at once.
+        return FolderJob.config(root, "input.mode", "continuous", "input.monitor-interval", monitorInterval,
+                "input.sweep-interval", monitorInterval, "checkpoint.interval", checkpointInterval,
+                "output.compaction.max-delay", "2s", "job.version", "pipeline-test");
     }
 
     private static void waitForLake(Path lakeRoot, long rows) throws Exception {

@@ -5,8 +5,6 @@ import io.clickstream.etl.deploy.IamPolicy;
 import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.model.FailureType;
-import io.clickstream.etl.sink.LakeSinks;
-import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.TrafficGenerator;
@@ -15,7 +13,6 @@ import io.clickstream.generator.job.GeneratorConfig;
 import io.clickstream.generator.job.GeneratorJob;
 
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -42,8 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FirehoseEndToEndTest {
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = FolderJob.cluster(1);
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -71,16 +67,8 @@ class FirehoseEndToEndTest {
             assertProducerPolicyAllows(template, firehose.operations());
         }
 
-        JobConfig etl = JobConfig.fromMap(Map.of(
-                "input.path", raw.toUri().toString(),
-                "output.lake.path", dir.resolve("lake").toUri().toString(),
-                "output.dead-letter.path", dir.resolve("dead-letter").toUri().toString(),
-                "input.mode", "bounded",
-                "input.max-record-bytes", "64kb",
-                "job.version", "e2e"));
-        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 500);
-        ClickstreamEtlJob.build(env, etl, RawObjectSource.create(etl), LakeSinks.lake(etl), LakeSinks.deadLetters(etl));
-        Accounting accounting = new Accounting(env.execute("etl").getAllAccumulatorResults());
+        JobConfig etl = FolderJob.config(raw, dir.resolve("lake"), dir.resolve("dead-letter"), "input.max-record-bytes", "64kb");
+        Accounting accounting = new Accounting(FolderJob.run(etl).getAllAccumulatorResults());
 
         List<GeneratedRecord> sent = TrafficGenerator.inSendingOrder(generator.traffic);
         Set<String> validIds = ids(sent, Fate.VALID);

@@ -2,11 +2,7 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
-import io.clickstream.etl.sink.LakeSinks;
-import io.clickstream.etl.source.RawObjectSource;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,10 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LakeLedgerTest {
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension CLUSTER = FolderJob.cluster(1);
 
     @TempDir
     Path dir;
@@ -103,9 +96,7 @@ class LakeLedgerTest {
     }
 
     private static Accounting run(JobConfig config) throws Exception {
-        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 500);
-        ClickstreamEtlJob.build(env, config, RawObjectSource.create(config), LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        return new Accounting(env.execute("ledger-test").getAllAccumulatorResults());
+        return new Accounting(FolderJob.run(config).getAllAccumulatorResults());
     }
 
     private static List<Path> objects(Path raw) throws IOException {

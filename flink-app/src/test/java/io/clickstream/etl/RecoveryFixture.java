@@ -2,7 +2,6 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.FailureType;
-import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
@@ -45,12 +44,7 @@ final class RecoveryFixture {
     }
 
     Map<String, String> keys(Path out, String mode) {
-        return Map.of(
-                "input.path", raw.toUri().toString(),
-                "output.lake.path", out.resolve("lake").toUri().toString(),
-                "output.dead-letter.path", out.resolve("dead-letter").toUri().toString(),
-                "input.mode", mode,
-                "input.monitor-interval", "200ms",
+        return FolderJob.keys(raw, out.resolve("lake"), out.resolve("dead-letter"), "input.mode", mode, "input.monitor-interval", "200ms",
                 "job.version", "recovery-test");
     }
 
@@ -66,8 +60,7 @@ final class RecoveryFixture {
         env.setParallelism(2);
         env.enableCheckpointing(300);
         tune.accept(env);
-        ClickstreamEtlJob.build(env, config, new FaultInjectingSource<>(RawObjectSource.create(config)),
-                LakeSinks.lake(config), LakeSinks.deadLetters(config));
+        FolderJob.build(config, env, new FaultInjectingSource<>(RawObjectSource.create(config)));
         return env.execute("recovery-test");
     }
 

@@ -3,21 +3,14 @@ package io.clickstream.etl;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.model.RawRecord;
-import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.FirehoseObjectFormat;
-import io.clickstream.etl.source.RawObjectSource;
 import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,10 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SourceUpgradeTest {
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension CLUSTER = FolderJob.cluster(1);
 
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -68,15 +58,8 @@ class SourceUpgradeTest {
         Path raw = dir.resolve("raw");
         Path lake = dir.resolve("lake");
         Files.createDirectories(raw);
-        JobConfig config = JobConfig.fromMap(Map.of(
-                "input.path", raw.toUri().toString(),
-                "output.lake.path", lake.toUri().toString(),
-                "output.dead-letter.path", dir.resolve("dead-letter").toUri().toString(),
-                "input.mode", "continuous",
-                "input.monitor-interval", "200ms",
-                "checkpoint.interval", "500ms",
-                "output.compaction.max-delay", "2s",
-                "job.version", "upgrade-test"));
+        JobConfig config = FolderJob.config(dir, "input.mode", "continuous", "input.monitor-interval", "200ms",
+                "checkpoint.interval", "500ms", "output.compaction.max-delay", "2s");
         Set<String> expected = new HashSet<>();
 
         FileSource<RawRecord> earlier = FileSource
@@ -84,7 +67,7 @@ class SourceUpgradeTest {
                         new org.apache.flink.core.fs.Path(config.inputPath))
                 .monitorContinuously(Duration.ofMillis(200))
                 .build();
-        JobClient before = start(config, earlier, null);
+        JobClient before = FolderJob.start(config, null, env -> { }, earlier);
         String savepoint;
         try {
             land(raw, 0, expected);
@@ -98,7 +81,7 @@ class SourceUpgradeTest {
         }
 
         land(raw, 2, expected); // while no job runs
-        JobClient after = start(config, RawObjectSource.create(config), savepoint);
+        JobClient after = FolderJob.start(config, savepoint, env -> { });
         try {
             LakeReader.awaitRows(lake, expected.size() - 3 * 400, Duration.ofMinutes(2));
             land(raw, 3, expected); // after the switch, under the current hour: found by the window rounds
@@ -121,17 +104,6 @@ class SourceUpgradeTest {
                 after.cancel().get(1, TimeUnit.MINUTES);
             }
         }
-    }
-
-    private static JobClient start(JobConfig config, Source<RawRecord, ?, ?> source, String savepoint) throws Exception {
-        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 500);
-        if (savepoint != null) {
-            Configuration restore = new Configuration();
-            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-            env.configure(restore);
-        }
-        ClickstreamEtlJob.build(env, config, source, LakeSinks.lake(config), LakeSinks.deadLetters(config));
-        return env.executeAsync("upgrade-test");
     }
 
     /** Three Firehose-like objects of 400 events each under the current UTC hour. */
