@@ -107,6 +107,11 @@ public final class LocalRunner {
         UserAgentClassifier.preload();
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, config.webUiPort);
+        if (!config.webUiEnabled) {
+            // The embedded cluster serves REST even without the web UI: on any free port, so that a
+            // second local run (a benchmark, a test) never collides with one on web-ui.port.
+            conf.set(RestOptions.BIND_PORT, "0");
+        }
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism);

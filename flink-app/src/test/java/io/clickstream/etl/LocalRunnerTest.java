@@ -40,21 +40,26 @@ class LocalRunnerTest {
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void hasNetworkBuffersForItsChannelsAtTheHighestParallelismWithLargeBuffers(@TempDir Path dir) throws Exception {
+    void hasNetworkBuffersForItsChannelsAtTheHighestParallelismWithLargeBuffersAndNeedsNoPortWithoutTheWebUi(@TempDir Path dir) throws Exception {
         List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(6).records(2000).days(2)
                 .start(Instant.parse("2026-03-01T00:00:00Z")));
         FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 20).write(records);
         int parallelism = LocalRunner.LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM;
         assertThat(LocalRunner.networkBufferSize(parallelism)).isGreaterThan(LocalRunner.networkBufferSize(parallelism + 1));
 
-        Accounting accounting = LocalRunner.run(JobConfig.fromMap(Map.of(
-                "input.path", dir.resolve("raw").toString(),
-                "input.mode", "bounded",
-                "parallelism", Integer.toString(parallelism),
-                "web-ui.enabled", "false",
-                "output.lake.path", dir.resolve("lake").toString(),
-                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
-                "checkpoint.dir", dir.resolve("checkpoints").toUri().toString())));
+        Accounting accounting;
+        // Without the web UI, its port being taken (another local job) must not matter.
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            accounting = LocalRunner.run(JobConfig.fromMap(Map.of(
+                    "input.path", dir.resolve("raw").toString(),
+                    "input.mode", "bounded",
+                    "parallelism", Integer.toString(parallelism),
+                    "web-ui.enabled", "false",
+                    "web-ui.port", Integer.toString(taken.getLocalPort()),
+                    "output.lake.path", dir.resolve("lake").toString(),
+                    "output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                    "checkpoint.dir", dir.resolve("checkpoints").toUri().toString())));
+        }
 
         assertThat(accounting.balanced()).isTrue();
         assertThat(accounting.written).isEqualTo(records.stream().filter(r -> r.fate() == Fate.VALID).count());
