@@ -1,7 +1,9 @@
 package io.clickstream.etl;
 
+import io.clickstream.etl.config.ConfigException;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.config.SecretsManagerSecrets;
+import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.dedup.DeduplicateEvents;
 import io.clickstream.etl.enrich.EnrichEvent;
 import io.clickstream.etl.metrics.Accounting;
@@ -34,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The clickstream ETL: raw Firehose objects in, deduplicated, PII-free, enriched Snappy Parquet
@@ -55,6 +58,10 @@ public final class ClickstreamEtlJob {
                 : JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties()))
                 .withSecretsResolved(SecretsManagerSecrets.aws()::value);
         LOG.info("Starting with {}", config);
+        List<String> problems = StartupChecks.problems(config);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems); // fails the application's start with the reasons in its log
+        }
         if (local) {
             env.enableCheckpointing(config.checkpointInterval.toMillis());
         }

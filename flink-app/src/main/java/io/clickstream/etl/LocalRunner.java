@@ -3,6 +3,7 @@ package io.clickstream.etl;
 import io.clickstream.etl.config.ConfigException;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.config.SecretsManagerSecrets;
+import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.enrich.UserAgentClassifier;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.time.Duration;
@@ -57,7 +59,27 @@ public final class LocalRunner {
             System.exit(2);
             return;
         }
+        initializeFileSystems(new Configuration(), config);
+        List<String> problems = StartupChecks.problems(config);
+        if (!problems.isEmpty()) {
+            problems.forEach(System.err::println);
+            System.exit(2);
+            return;
+        }
         run(config);
+    }
+
+    /** Flink's file systems (s3://, s3a://) with the run's S3 settings: an embedded cluster does not set them up by itself. */
+    private static void initializeFileSystems(Configuration conf, JobConfig config) {
+        if (config.s3Endpoint != null) {
+            conf.setString("s3.endpoint", config.s3Endpoint);
+        }
+        conf.setString("s3.path.style.access", Boolean.toString(config.s3PathStyleAccess));
+        if (config.s3AccessKey != null) {
+            conf.setString("s3.access-key", config.s3AccessKey);
+            conf.setString("s3.secret-key", config.s3SecretKey());
+        }
+        FileSystem.initialize(conf, null);
     }
 
     /** Where local checkpoints go: {@code checkpoint.dir}, or a folder under the temp directory. */
@@ -130,16 +152,7 @@ public final class LocalRunner {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, config.allowNonRestoredState);
         }
-        if (config.s3Endpoint != null) {
-            conf.setString("s3.endpoint", config.s3Endpoint);
-        }
-        conf.setString("s3.path.style.access", Boolean.toString(config.s3PathStyleAccess));
-        if (config.s3AccessKey != null) {
-            conf.setString("s3.access-key", config.s3AccessKey);
-            conf.setString("s3.secret-key", config.s3SecretKey());
-        }
-        // An embedded cluster does not set up file systems (s3://, s3a://) by itself.
-        FileSystem.initialize(conf, null);
+        initializeFileSystems(conf, config);
 
         StreamExecutionEnvironment env = config.webUiEnabled
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)

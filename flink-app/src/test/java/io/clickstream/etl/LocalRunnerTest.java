@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -63,6 +64,26 @@ class LocalRunnerTest {
 
         assertThat(accounting.balanced()).isTrue();
         assertThat(accounting.written).isEqualTo(records.stream().filter(r -> r.fate() == Fate.VALID).count());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aWrongPathIsOneLineAndExitCode2AtStartUp(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a-file"), "x");
+        long started = System.nanoTime();
+        Process runner = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName(),
+                "--input.path", dir.resolve("nope").toString(), "--input.mode", "bounded",
+                "--output.lake.path", dir.resolve("a-file").toString(), "--output.dead-letter.path", dir.resolve("dead-letter").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(runner.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(runner.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        System.out.printf("wrong paths refused in %.1f s (JVM start included)%n", (System.nanoTime() - started) / 1e9);
+
+        assertThat(runner.exitValue()).isEqualTo(2);
+        assertThat(err.lines()).containsExactly(
+                "input.path='" + dir.resolve("nope") + "': does not exist, so a bounded run has nothing to read",
+                "output.lake.path='" + dir.resolve("a-file") + "': is a file, not a folder");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.deploy.IamPolicy;
 import io.clickstream.etl.deploy.LocalS3;
 import io.clickstream.etl.deploy.S3RequestLog.Authorization;
@@ -219,6 +220,24 @@ class S3EndToEndTest {
         assertThat(lists()).isEqualTo(windowLists);
         assertThat(sweepLists).isGreaterThanOrEqualTo(folders);
         assertEveryRequestAllowedByTheFlinkRole(Set.of("ListObjectsV2"));
+    }
+
+    /** A bucket that does not exist is named at start-up; an empty raw prefix is fine for a continuous job. */
+    @Test
+    void aMissingBucketIsOneLineAtStartUp() {
+        Map<String, String> keys = new HashMap<>(deployed);
+        keys.put("input.path", "s3a://no-such-bucket-here/firehose");
+        keys.put("input.mode", "bounded");
+        List<String> problems = StartupChecks.problems(JobConfig.fromMap(keys));
+        System.out.println("a missing bucket at start-up: " + problems);
+        assertThat(problems).singleElement().asString()
+                .startsWith("input.path='s3a://no-such-bucket-here/firehose': ").contains("bucket no-such-bucket-here, prefix 'firehose'");
+
+        keys.put("input.path", deployed.get("input.path"));
+        keys.put("input.mode", "continuous");
+        assertThat(StartupChecks.problems(JobConfig.fromMap(keys))).as("nothing landed yet").isEmpty();
+        keys.put("input.mode", "bounded");
+        assertThat(StartupChecks.problems(JobConfig.fromMap(keys))).singleElement().asString().contains("does not exist");
     }
 
     private static long lists() {

@@ -1,0 +1,91 @@
+package io.clickstream.etl.config;
+
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What can be checked of the storage before the job starts, so that a wrong path is one clear line
+ * at start-up rather than a job failing and restarting: the input root can be listed (in bounded
+ * mode it must exist; a continuous job may start before anything has landed), and a local output
+ * location is a folder or can be made. Run after Flink's file systems are initialized.
+ */
+public final class StartupChecks {
+
+    private StartupChecks() {
+    }
+
+    /** Every problem found, one line each, naming the key; empty when the job can start. */
+    public static List<String> problems(JobConfig config) {
+        List<String> problems = new ArrayList<>();
+        input(config, problems);
+        output("output.lake.path", config.lakePath, problems);
+        output("output.dead-letter.path", config.deadLetterPath, problems);
+        return problems;
+    }
+
+    private static void input(JobConfig config, List<String> problems) {
+        Path root = new Path(config.inputPath);
+        try {
+            FileSystem fs = root.getFileSystem();
+            FileStatus status = fs.getFileStatus(root);
+            if (!status.isDir()) {
+                problems.add("input.path='" + config.inputPath + "': is a file; give the folder (or S3 prefix) the raw objects land under");
+                return;
+            }
+            fs.listStatus(root);
+        } catch (FileNotFoundException e) {
+            if (config.bounded()) {
+                problems.add("input.path='" + config.inputPath + "': does not exist" + where(root) + ", so a bounded run has nothing to read");
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add("input.path='" + config.inputPath + "': cannot be listed" + where(root) + ": " + firstLine(e));
+        }
+    }
+
+    /** Local outputs only: an object store has no folders, and its permissions show only when written. */
+    private static void output(String key, String location, List<String> problems) {
+        Path path = new Path(location);
+        String scheme = path.toUri().getScheme();
+        if (scheme != null && !scheme.equals("file")) {
+            return;
+        }
+        File file = new File(path.toUri().getPath());
+        if (file.exists()) {
+            if (!file.isDirectory()) {
+                problems.add(key + "='" + location + "': is a file, not a folder");
+            } else if (!file.canWrite()) {
+                problems.add(key + "='" + location + "': is not writable");
+            }
+            return;
+        }
+        File parent = file.getAbsoluteFile().getParentFile();
+        while (parent != null && !parent.exists()) {
+            parent = parent.getParentFile();
+        }
+        if (parent == null || !parent.isDirectory()) {
+            problems.add(key + "='" + location + "': cannot be created: " + (parent == null ? "no existing parent" : parent + " is a file"));
+        } else if (!parent.canWrite()) {
+            problems.add(key + "='" + location + "': cannot be created: " + parent + " is not writable");
+        }
+    }
+
+    private static String where(Path root) {
+        String scheme = root.toUri().getScheme();
+        return scheme != null && scheme.startsWith("s3")
+                ? " (bucket " + root.toUri().getHost() + ", prefix '" + root.toUri().getPath().replaceFirst("^/", "") + "')"
+                : "";
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int cut = m.indexOf('\n');
+        return cut < 0 ? m : m.substring(0, cut);
+    }
+}
