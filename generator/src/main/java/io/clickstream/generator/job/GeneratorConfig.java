@@ -45,7 +45,7 @@ public final class GeneratorConfig implements Serializable {
         d.put("burst.factor", "1");
         d.put("burst.every", "60s");
         d.put("burst.length", "10s");
-        d.put("seed", "42");
+        d.put("seed", null);
         d.put("time.mode", "backfill");
         d.put("start-date", null);
         d.put("days", "3");
@@ -84,6 +84,8 @@ public final class GeneratorConfig implements Serializable {
     public final boolean live;
     public final Duration progressInterval;
     public final GeneratorSettings traffic;
+    /** Whether {@code seed} was given; otherwise a new one was drawn for this run. */
+    public final boolean seedGiven;
 
     private GeneratorConfig(Map<String, String> values) {
         List<String> errors = new ArrayList<>();
@@ -112,7 +114,10 @@ public final class GeneratorConfig implements Serializable {
 
         GeneratorSettings s = GeneratorSettings.defaults();
         long count = r.get("records", v -> (long) atLeast(Long.parseLong(v.trim()), 1), "a positive integer");
-        s.seed = r.get("seed", v -> Long.parseLong(v.trim()), "an integer");
+        Long seed = r.get("seed", v -> Long.parseLong(v.trim()), "an integer");
+        // Unset: new traffic each run (a repeat would be all duplicates and id conflicts); printed, so it can be repeated.
+        seedGiven = seed != null;
+        s.seed = seedGiven ? seed : new java.security.SecureRandom().nextLong() >>> 1;
         s.days = r.get("days", v -> (int) atLeast(Integer.parseInt(v.trim()), 1), "an integer >= 1");
         LocalDate start = r.get("start-date", v -> LocalDate.parse(v.trim()), "a date such as 2026-01-31");
         s.startMillis = (start != null ? start : LocalDate.now(ZoneOffset.UTC).minusDays(s.days))

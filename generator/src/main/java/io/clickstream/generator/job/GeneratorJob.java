@@ -41,6 +41,10 @@ public final class GeneratorJob {
         env.enableCheckpointing(10_000, CheckpointingMode.AT_LEAST_ONCE);
         build(env, config, sink(config, new Properties()));
         env.execute("clickstream-generator");
+        if (config.target != GeneratorConfig.Target.FIREHOSE) {
+            System.out.printf("wrote %,d records to %s in Firehose's layout, seed %d%s%n", config.records, config.outputPath,
+                    config.traffic.seed, config.seedGiven ? "" : " (new for this run; --seed " + config.traffic.seed + " repeats this traffic)");
+        }
     }
 
     /** The sink for the configured target; {@code firehoseClient} overrides client properties. */
