@@ -20,9 +20,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * (a window of Firehose hour prefixes plus periodic sweeps, or one listing in bounded mode) and
  * hands them out in key order; Flink's file source reader reads them with
  * {@link FirehoseObjectFormat}, checkpointing its position in the current object. Names starting
- * with {@code .} or {@code _} are skipped as hidden. Its splits and reader are those of Flink's
- * {@code FileSource}, and its enumerator reads a {@code FileSource} checkpoint, so savepoints of
- * earlier builds restore.
+ * with {@code .} or {@code _} are skipped as hidden. Its splits extend Flink's
+ * {@code FileSourceSplit} (and read its encoding), its reader is Flink's, and its enumerator reads
+ * a {@code FileSource} checkpoint, so savepoints of earlier builds restore. On a start without
+ * saved state the splits also carry which records the lake already holds.
  */
 public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, DiscoveryState>, ResultTypeQueryable<RawRecord> {
     private static final long serialVersionUID = 1L;
