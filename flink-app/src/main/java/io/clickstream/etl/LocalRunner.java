@@ -60,13 +60,25 @@ public final class LocalRunner {
             return;
         }
         initializeFileSystems(new Configuration(), config);
-        List<String> problems = StartupChecks.problems(config);
+        List<String> problems = new java.util.ArrayList<>(StartupChecks.problems(config));
+        if (config.webUiEnabled && !portFree(config.webUiPort)) {
+            problems.add("web-ui.port=" + config.webUiPort + ": in use (another job's web UI?); give another, or 0 for any free port");
+        }
         if (!problems.isEmpty()) {
             problems.forEach(System.err::println);
             System.exit(2);
             return;
         }
         run(config);
+    }
+
+    /** Whether the web UI can listen on {@code port} on loopback (0: any port, always). */
+    static boolean portFree(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Flink's file systems (s3://, s3a://) with the run's S3 settings: an embedded cluster does not set them up by itself. */

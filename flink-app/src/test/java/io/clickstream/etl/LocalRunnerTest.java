@@ -68,23 +68,31 @@ class LocalRunnerTest {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void aWrongPathIsOneLineAndExitCode2AtStartUp(@TempDir Path dir) throws Exception {
+    void wrongPathsAndATakenWebUiPortAreOneLineEachAndExitCode2AtStartUp(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a-file"), "x");
+        String err;
+        Process runner;
         long started = System.nanoTime();
-        Process runner = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName(),
-                "--input.path", dir.resolve("nope").toString(), "--input.mode", "bounded",
-                "--output.lake.path", dir.resolve("a-file").toString(), "--output.dead-letter.path", dir.resolve("dead-letter").toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(runner.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(runner.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        System.out.printf("wrong paths refused in %.1f s (JVM start included)%n", (System.nanoTime() - started) / 1e9);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            runner = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName(),
+                    "--input.path", dir.resolve("nope").toString(), "--input.mode", "bounded",
+                    "--output.lake.path", dir.resolve("a-file").toString(), "--output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                    "--web-ui.port", Integer.toString(taken.getLocalPort()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            err = new String(runner.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(runner.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            System.out.printf("wrong paths and a taken port refused in %.1f s (JVM start included)%n", (System.nanoTime() - started) / 1e9);
+            assertThat(err).contains("web-ui.port=" + taken.getLocalPort() + ": in use");
+        }
 
         assertThat(runner.exitValue()).isEqualTo(2);
-        assertThat(err.lines()).containsExactly(
+        assertThat(err.lines()).hasSize(3).startsWith(
                 "input.path='" + dir.resolve("nope") + "': does not exist, so a bounded run has nothing to read",
                 "output.lake.path='" + dir.resolve("a-file") + "': is a file, not a folder");
     }
+
+
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
