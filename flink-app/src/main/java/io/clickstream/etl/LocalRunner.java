@@ -62,7 +62,7 @@ public final class LocalRunner {
         initializeFileSystems(new Configuration(), config);
         List<String> problems = new java.util.ArrayList<>(StartupChecks.problems(config));
         if (config.webUiEnabled && !portFree(config.webUiPort)) {
-            problems.add("web-ui.port=" + config.webUiPort + ": in use (another job's web UI?); give another, or 0 for any free port");
+            problems.add("web-ui.port=" + config.webUiPort + ": in use (another job's web UI?); choose another port");
         }
         if (!problems.isEmpty()) {
             problems.forEach(System.err::println);
