@@ -25,7 +25,6 @@ import java.util.Map;
 public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, ClickEvent> {
     private static final long serialVersionUID = 1L;
 
-
     private final EventParser parser;
     private final String jobVersion;
     private final int maxRawBytes;

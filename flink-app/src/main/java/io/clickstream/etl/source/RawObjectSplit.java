@@ -45,6 +45,11 @@ public final class RawObjectSplit extends FileSourceSplit {
         return inLake;
     }
 
+    /** This split marked with the records the lake already holds. */
+    RawObjectSplit withInLake(@Nullable BitSet records) {
+        return new RawObjectSplit(splitId(), path(), length(), fileModificationTime(), getReaderPosition().orElse(null), records);
+    }
+
     @Override
     public RawObjectSplit updateWithCheckpointedPosition(@Nullable CheckpointedPosition position) {
         return new RawObjectSplit(splitId(), path(), length(), fileModificationTime(), position, inLake);

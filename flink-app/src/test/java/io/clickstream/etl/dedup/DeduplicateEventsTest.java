@@ -42,6 +42,23 @@ class DeduplicateEventsTest {
         }
     }
 
+    /** On a start without state: events an earlier run wrote are remembered but not written again. */
+    @Test
+    void eventsAlreadyInTheLakeAreRememberedNotWritten() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness = harness()) {
+            ClickEvent written = event(uuid(1), 11L, "written before");
+            written.inLake = true;
+            harness.processElement(written, 0);
+            harness.processElement(event(uuid(1), 11L, "retry"), 0);
+            harness.processElement(event(uuid(1), 99L, "conflict"), 0);
+            harness.processElement(event(uuid(2), 22L, "new"), 0);
+
+            assertThat(harness.extractOutputValues()).extracting(e -> e.sourceFile).containsExactly("new");
+            assertThat(harness.getSideOutput(DeadLetter.SIDE_OUTPUT)).singleElement()
+                    .satisfies(d -> assertThat(d.getValue().sourceFile).isEqualTo("conflict"));
+        }
+    }
+
     @Test
     void rememberedIdsSurviveARestoreAndExpireAfterTheTtl() throws Exception {
         OperatorSubtaskState snapshot;

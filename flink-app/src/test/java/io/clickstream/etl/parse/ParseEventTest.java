@@ -70,6 +70,33 @@ class ParseEventTest {
         }
     }
 
+    /** On a start without state: a record an earlier run wrote goes on marked (for dedup), a bad one is not dead-lettered again. */
+    @Test
+    void recordsAlreadyWrittenCarryTheirMarkAndPositionAndAreNotDeadLetteredAgain() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, RawRecord, ClickEvent> harness = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new ParseEvent(JobConfigTestSupport.config()), r -> r.key, TypeInformation.of(EventKey.class))) {
+            harness.setProcessingTime(NOW);
+            RawRecord written = raw(pageView(uuid(1)), uuid(1), 1);
+            written.ordinal = 0;
+            written.inLake = true;
+            RawRecord deadBefore = raw("{\"event_id\":\"" + uuid(2) + "\",}", uuid(2), 2);
+            deadBefore.ordinal = 1;
+            deadBefore.inLake = true;
+            RawRecord deadNow = raw("{\"event_id\":\"" + uuid(3) + "\",}", uuid(3), 3);
+            deadNow.ordinal = 2;
+            harness.processElement(written, 0);
+            harness.processElement(deadBefore, 0);
+            harness.processElement(deadNow, 0);
+
+            assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> {
+                assertThat(e.inLake).isTrue();
+                assertThat(e.sourceOrdinal).isZero();
+            });
+            assertThat(harness.getSideOutput(DeadLetter.SIDE_OUTPUT)).singleElement()
+                    .satisfies(d -> assertThat(d.getValue().sourceRecord).isEqualTo(2));
+        }
+    }
+
     @Test
     void everyRecordKeepsItsOwnObjectsPathAfterTheTrip() throws Exception {
         String first = "s3://raw/2026/01/05/23/clickstream-1-a.gz";

@@ -107,6 +107,24 @@ class FirehoseObjectFormatTest {
         assertThat(restored).hasSize(positions.size() - 1235);
     }
 
+    /** Positions count every framed record, also after a restore, and a split marks those the lake already holds. */
+    @Test
+    void recordsCarryTheirPositionAndTheLakesMarkAcrossARestore() throws IOException {
+        Path path = write("ledger.gz", gzip(lines(0, 5) + "{broken\n" + lines(5, 10)));
+        java.util.BitSet inLake = new java.util.BitSet();
+        inLake.set(2);
+        inLake.set(5);
+        RawObjectSplit split = RawObjectSplit.of(split(path, null)).withInLake(inLake);
+        List<RawRecord> all = read(split);
+        assertThat(all).extracting(r -> r.ordinal).startsWith(0, 1, 2, 3, 4, 5, 6);
+        assertThat(all).filteredOn(r -> r.inLake).extracting(r -> r.ordinal).containsExactly(2, 5);
+        assertThat(all.get(5).failure).isEqualTo(FailureType.MALFORMED_JSON);
+
+        List<RawRecord> restored = read(split.updateWithCheckpointedPosition(new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, 4)));
+        assertThat(restored.get(0).ordinal).isEqualTo(4);
+        assertThat(restored).filteredOn(r -> r.inLake).extracting(r -> r.ordinal).containsExactly(5);
+    }
+
     @Test
     void randomBinaryIsMalformedLineByLine() throws IOException {
         byte[] garbage = new byte[10_000];
