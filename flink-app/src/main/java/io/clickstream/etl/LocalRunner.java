@@ -5,6 +5,7 @@ import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.config.SecretsManagerSecrets;
 import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.enrich.UserAgentClassifier;
+import io.clickstream.etl.local.ContinuousRun;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
@@ -64,12 +65,20 @@ public final class LocalRunner {
         if (config.webUiEnabled && !portFree(config.webUiPort)) {
             problems.add("web-ui.port=" + config.webUiPort + ": in use (another job's web UI?); choose another port");
         }
+        if (config.resumeFrom != null) {
+            try {
+                resumePath(config);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             problems.forEach(System.err::println);
             System.exit(2);
             return;
         }
-        run(config);
+        // Exit explicitly: a stopped embedded cluster can leave non-daemon threads behind.
+        System.exit(run(config).balanced() ? 0 : 1);
     }
 
     /** Whether the web UI can listen on {@code port} on loopback (0: any port, always). */
@@ -96,25 +105,61 @@ public final class LocalRunner {
 
     /** Where local checkpoints go: {@code checkpoint.dir}, or a folder under the temp directory. */
     static String checkpointDir(JobConfig config) {
-        return config.checkpointDir != null ? config.checkpointDir
-                : Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints").toUri().toString();
+        if (config.checkpointDir == null) {
+            return Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints").toUri().toString();
+        }
+        // Flink wants a scheme; a plain folder is meant as a local one.
+        return config.checkpointDir.contains(":/") ? config.checkpointDir : Paths.get(config.checkpointDir).toAbsolutePath().toUri().toString();
+    }
+
+    /** Where Ctrl+C's savepoints go: beside the checkpoints, so that {@code resume.from=latest} finds them too. */
+    static String savepointDir(JobConfig config) {
+        return checkpointDir(config).replaceAll("/+$", "") + "/savepoints";
     }
 
     /**
-     * The newest complete checkpoint retained under {@code checkpoints} (layout
-     * {@code <job-id>/chk-<n>/_metadata}), by completion time.
+     * The state {@code resume.from} names: {@code latest} is the newest complete checkpoint or
+     * savepoint under the checkpoint folder ({@code <job-id>/chk-<n>/_metadata},
+     * {@code savepoints/savepoint-<id>/_metadata}); a local path must hold a {@code _metadata}.
+     *
+     * @throws IllegalArgumentException naming the key and what is missing, for a one-line refusal
      */
-    static String latestCheckpoint(String checkpoints) throws IOException {
-        Path root = Paths.get(URI.create(checkpoints.contains("://") ? checkpoints : "file://" + Paths.get(checkpoints).toAbsolutePath()));
-        Optional<Path> latest;
-        try (Stream<Path> files = Files.walk(root, 3)) {
-            latest = files.filter(p -> p.getFileName().toString().equals("_metadata") && p.getParent().getFileName().toString().startsWith("chk-"))
-                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()));
-        } catch (NoSuchFileException e) {
-            latest = Optional.empty();
+    static String resumePath(JobConfig config) {
+        if (config.resumeFrom.equals("latest")) {
+            return latestState(checkpointDir(config)).orElseThrow(() -> new IllegalArgumentException(
+                    "resume.from=latest: no retained checkpoint or savepoint under " + checkpointDir(config)
+                            + " (checkpoint.dir); nothing to resume from"));
         }
-        return latest.map(p -> p.getParent().toUri().toString())
-                .orElseThrow(() -> new IllegalStateException("resume.from=latest: no retained checkpoint under " + root));
+        Optional<Path> local = localPath(config.resumeFrom);
+        if (local.isPresent() && !Files.isRegularFile(local.get().resolve("_metadata"))
+                && !(local.get().getFileName() != null && local.get().getFileName().toString().equals("_metadata") && Files.isRegularFile(local.get()))) {
+            throw new IllegalArgumentException("resume.from='" + config.resumeFrom + "': "
+                    + (Files.exists(local.get()) ? "holds no _metadata, so it is not a savepoint or checkpoint" : "does not exist"));
+        }
+        return config.resumeFrom;
+    }
+
+    private static Optional<Path> localPath(String location) {
+        if (location.startsWith("file:")) {
+            return Optional.of(Paths.get(URI.create(location)));
+        }
+        return location.contains("://") ? Optional.empty() : Optional.of(Paths.get(location).toAbsolutePath());
+    }
+
+    /** The newest complete checkpoint or savepoint under {@code checkpoints}, by completion time. */
+    static Optional<String> latestState(String checkpoints) {
+        Path root = localPath(checkpoints).orElseThrow(() -> new IllegalArgumentException(
+                "resume.from=latest looks for state on a local checkpoint.dir only, not " + checkpoints + "; give the path instead"));
+        try (Stream<Path> files = Files.walk(root, 3)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .filter(p -> p.getParent().getFileName().toString().matches("(chk|savepoint)-.*"))
+                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
+                    .map(p -> p.getParent().toUri().toString());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The largest parallelism at which the embedded cluster uses {@link #LARGE_NETWORK_BUFFERS}. */
@@ -158,8 +203,8 @@ public final class LocalRunner {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if (config.resumeFrom != null) {
-            String from = config.resumeFrom.equals("latest") ? latestCheckpoint(checkpoints) : config.resumeFrom;
+        String from = config.resumeFrom == null ? null : resumePath(config);
+        if (from != null) {
             System.out.println("Resuming from " + from);
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, config.allowNonRestoredState);
@@ -176,8 +221,26 @@ public final class LocalRunner {
         if (config.webUiEnabled) {
             System.out.println("Flink web UI: http://localhost:" + config.webUiPort + " (" + config + ")");
         }
-        Accounting accounting = ClickstreamEtlJob.executeAndAccount(env, "clickstream-etl");
-        System.out.println(accounting);
+        Accounting accounting;
+        if (config.inputMode == JobConfig.InputMode.BOUNDED) {
+            accounting = ClickstreamEtlJob.executeAndAccount(env, "clickstream-etl");
+        } else {
+            Path lake = localPath(config.lakePath).orElse(null);
+            System.out.println("Running until stopped: Ctrl+C stops with a savepoint; progress is printed as objects are read.");
+            ContinuousRun.Outcome outcome = new ContinuousRun(env.executeAsync("clickstream-etl"), savepointDir(config), lake, System.out)
+                    .await(Duration.ofSeconds(5));
+            accounting = outcome.accounting;
+            if (outcome.savepoint != null) {
+                System.out.println("Stopped with a savepoint: " + outcome.savepoint);
+                System.out.println("Events not visible yet wait in it (files before compaction); to go on where this run stopped,"
+                        + " run again with --resume.from " + outcome.savepoint + " (or --resume.from latest)");
+            }
+            if (lake != null) {
+                System.out.println("Lake: " + ContinuousRun.visibleParquetFiles(lake) + " files visible in " + lake);
+            }
+        }
+        System.out.println(from == null ? accounting.toString()
+                : "This run only (resumed from " + from + "; what the earlier run read is in its own accounting): " + accounting);
         return accounting;
     }
 }
