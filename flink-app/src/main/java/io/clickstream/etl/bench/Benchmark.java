@@ -110,6 +110,19 @@ public final class Benchmark {
         int quietSeconds = 1_080;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--help": case "-h":
+                    System.out.print(String.join("\n",
+                            "Measures the job against DuckDB and Flink SQL on the same input and writes the table into the report.",
+                            "  --events N           events of the generated input (default " + events + ")",
+                            "  --seed N             the input's seed (default " + seed + ")",
+                            "  --runs N             runs of each measurement; medians are reported (default " + runs + ")",
+                            "  --steady-seconds N   length of the live stream at --steady-rate (default " + steadySeconds + ")",
+                            "  --steady-rate N      events per second of that stream (default " + steadyRate + ")",
+                            "  --quiet-seconds N    length of the quiet stream at 3,000 events/min (default " + quietSeconds + ")",
+                            "  --work DIR           inputs and outputs (default " + work + ")",
+                            "  --report FILE        the markdown file whose table is replaced (default " + report + ")",
+                            ""));
+                    return;
                 case "--steady-seconds": steadySeconds = Integer.parseInt(args[++i]); break;
                 case "--steady-rate": steadyRate = Integer.parseInt(args[++i]); break;
                 case "--quiet-seconds": quietSeconds = Integer.parseInt(args[++i]); break;

@@ -359,6 +359,19 @@ public final class LocalAthena implements AutoCloseable {
         boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--help": case "-h":
+                    System.out.print(String.join("\n",
+                            "Runs the Athena queries, unchanged, on a local Trino (Athena's engine) over a local lake.",
+                            "  --lake DIR          the lake (default data/lake)",
+                            "  --dead-letters DIR  the dead letters (default data/dead-letter)",
+                            "  --queries DIR       run every .sql file in DIR (default athena-queries)",
+                            "  --query FILE        run only this file (repeatable)",
+                            "  --trino-dist DIR    Trino's server distribution (default flink-app/target/trino-dist, fetched by the build)",
+                            "  --work DIR          Trino's working folder (default flink-app/target/trino-run)",
+                            "  --java HOME         a JDK 24 or newer for Trino (default: found under /usr/lib/jvm or TRINO_JAVA_HOME)",
+                            "  --keep              leave Trino running afterwards",
+                            ""));
+                    return;
                 case "--lake": lake = Paths.get(args[++i]); break;
                 case "--dead-letters": deadLetters = Paths.get(args[++i]); break;
                 case "--queries": folder = Paths.get(args[++i]); break;

@@ -8,6 +8,7 @@ import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,44 +17,74 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The README's first command: writes sample traffic to {@code ./data/raw} in Firehose's layout,
- * runs the job on an embedded cluster with the web UI, prints the accounting and answers a few
- * questions over the lake with DuckDB. {@code --watch} keeps the job running on new objects.
+ * The README's first command: writes sample traffic in Firehose's layout into the demo's own folder
+ * ({@code ./data/demo} unless {@code --data} says otherwise), runs the job on an embedded cluster
+ * with the web UI, prints the accounting and answers a few questions over the lake with DuckDB and,
+ * when a JDK for it is here, with Trino. {@code --watch} keeps the job running on new objects.
+ *
+ * <p>The demo deletes only what it created: a marker file in its folder lists the raw objects it
+ * wrote, and a folder without the marker is refused. Objects someone else added to its raw folder
+ * are kept unless {@code --fresh} says to delete them too.
  */
 public final class LocalDemo {
+
+    /** In the demo's folder: the raw objects the demo wrote there, one relative path per line. */
+    static final String MARKER = ".clickstream-demo";
+    /** The folders of a demo run, all made by the demo or by the job it ran. */
+    private static final List<String> OWN = List.of("raw", "lake", "dead-letter", "checkpoints");
+    static final String USAGE = String.join("\n",
+            "Runs the clickstream ETL on sample traffic in its own folder and queries the lake.",
+            "  --data DIR     the demo's folder (default data/demo); refused if something else made it",
+            "  --records N    records to generate (default 300000)",
+            "  --watch        keep the job running on new objects in DIR/raw; Ctrl+C stops it with a savepoint",
+            "  --fresh        also delete objects in DIR/raw that the demo did not write",
+            "");
 
     private LocalDemo() {
     }
 
     public static void main(String[] args) throws Exception {
         boolean watch = false;
+        boolean fresh = false;
         int records = 300_000;
-        Path data = Paths.get("data");
+        Path data = Paths.get("data", "demo");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--help": case "-h": System.out.print(USAGE); return;
                 case "--watch": watch = true; break;
+                case "--fresh": fresh = true; break;
                 case "--records": records = Integer.parseInt(args[++i]); break;
                 case "--data": data = Paths.get(args[++i]); break;
-                default: throw new IllegalArgumentException("Unknown option " + args[i] + " (known: --watch, --records N, --data DIR)");
+                default:
+                    System.err.println("Unknown option " + args[i] + " (known: --data DIR, --records N, --watch, --fresh; --help explains them)");
+                    System.exit(2);
+                    return;
             }
+        }
+        try {
+            prepare(data, fresh, System.out);
+        } catch (IllegalStateException refused) {
+            System.err.println(refused.getMessage());
+            System.exit(2);
+            return;
         }
         Path raw = data.resolve("raw");
         Path lake = data.resolve("lake");
         Path deadLetters = data.resolve("dead-letter");
-        for (Path p : new Path[] {lake, deadLetters, data.resolve("checkpoints")}) {
-            deleteTree(p);
-        }
-        deleteTree(raw);
 
         int days = 4;
         GeneratorSettings settings = GeneratorSettings.defaults().records(records).days(days).seed(42)
                 .start(LocalDate.now(ZoneOffset.UTC).minusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC));
         List<GeneratedRecord> traffic = TrafficGenerator.generate(settings);
-        int objects = FirehoseLocalWriter.withDefaults(raw, settings.seed).write(traffic).size();
+        List<Path> objects = FirehoseLocalWriter.withDefaults(raw, settings.seed).write(traffic);
+        Files.write(data.resolve(MARKER), objects.stream().map(o -> raw.relativize(o).toString()).collect(Collectors.toList()));
         System.out.printf("Wrote %,d records (with malformed records, duplicates, PII and back-to-back JSON) in %,d GZIP objects to %s%n",
-                traffic.size(), objects, raw);
+                traffic.size(), objects.size(), raw);
 
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", raw.toAbsolutePath().toString());
@@ -65,10 +96,11 @@ public final class LocalDemo {
         if (watch) {
             // A demo shows new traffic within a minute or two, not after the production default of 15 minutes.
             keys.put("output.compaction.max-delay", "90s");
-            System.out.println("Watching " + raw + " for new objects; add some with the generator (docs/generator.md), stop with Ctrl+C."
+            System.out.println("Watching " + raw + " for new objects; add some with the generator (command 2 below), stop with Ctrl+C."
                     + " New events become visible within about 90 s (compaction).");
         }
-        Accounting accounting = LocalRunner.run(JobConfig.fromMap(keys));
+        JobConfig config = JobConfig.fromMap(keys);
+        Accounting accounting = LocalRunner.run(config);
 
         LakeQueries queries = new LakeQueries(lake, deadLetters);
         try {
@@ -81,10 +113,65 @@ public final class LocalDemo {
         }
         athenaOnTrino(lake, deadLetters);
         System.out.println("\n" + accounting);
-        System.out.println("Lake: " + lake.toAbsolutePath() + "   Dead letters: " + deadLetters.toAbsolutePath());
-        if (!accounting.balanced()) {
-            System.exit(1);
+        System.out.print(closing(data, config.webUiPort));
+        System.exit(accounting.balanced() ? 0 : 1);
+    }
+
+    /**
+     * Makes {@code data} ready for a run: creates it, or clears what an earlier demo run left in it.
+     *
+     * @throws IllegalStateException with a one-line reason when the folder is not the demo's, or
+     *     its raw folder holds objects the demo did not write and {@code fresh} is not set
+     */
+    static void prepare(Path data, boolean fresh, java.io.PrintStream out) throws IOException {
+        Path marker = data.resolve(MARKER);
+        if (!Files.exists(data) || isEmptyFolder(data)) {
+            Files.createDirectories(data);
+            Files.write(marker, List.of());
+            return;
         }
+        if (!Files.isRegularFile(marker)) {
+            throw new IllegalStateException(data + " exists and was not made by the demo (no " + MARKER
+                    + " in it); the demo deletes nothing it did not create: choose another folder with --data DIR");
+        }
+        Path raw = data.resolve("raw");
+        Set<Path> written = Files.readAllLines(marker).stream().filter(l -> !l.isBlank()).map(raw::resolve).collect(Collectors.toSet());
+        List<Path> foreign = regularFiles(raw).stream().filter(f -> !written.contains(f)).collect(Collectors.toList());
+        if (!foreign.isEmpty() && !fresh) {
+            throw new IllegalStateException(raw + " holds " + foreign.size() + " objects the demo did not write (e.g. "
+                    + raw.relativize(foreign.get(0)) + ", added with the generator?): move them, or add --fresh to delete them with the previous run");
+        }
+        for (String own : OWN) {
+            deleteTree(data.resolve(own));
+        }
+        Files.write(marker, List.of());
+        List<String> kept;
+        try (Stream<Path> entries = Files.list(data)) {
+            kept = entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(MARKER) && !OWN.contains(n)).sorted().collect(Collectors.toList());
+        }
+        out.println("Replacing the previous demo run in " + data + " (the demo's own folder: raw, lake, dead-letter, checkpoints"
+                + (foreign.isEmpty() ? "" : ", and " + foreign.size() + " objects others added, as --fresh asked") + ")"
+                + (kept.isEmpty() ? "" : "; kept, not the demo's: " + String.join(", ", kept)));
+    }
+
+    /** The block a user reads last: where everything is, and what to try next. */
+    static String closing(Path data, int webUiPort) {
+        Path root = data.toAbsolutePath();
+        String cp = "CP=\"flink-app/target/classes:$(cat flink-app/target/classpath.txt)\"";
+        return String.join("\n",
+                "",
+                "Where things are",
+                "  lake (Snappy Parquet, by event date):  " + root.resolve("lake"),
+                "  dead letters (JSON lines, by type):     " + root.resolve("dead-letter"),
+                "  raw objects (Firehose's layout):        " + root.resolve("raw"),
+                "  Flink web UI, while a job runs:         http://localhost:" + webUiPort,
+                "Try next (from the repository root, " + cp + "):",
+                "  1. keep the job watching for new traffic:  java -cp \"$CP\" " + LocalDemo.class.getName() + " --data " + data + " --watch",
+                "  2. send it new traffic (new seed each run): java -cp \"$CP\" io.clickstream.generator.job.GeneratorJob --target local --output.path "
+                        + data.resolve("raw") + " --records 20000",
+                "  3. run all Athena queries on Trino:         java -cp \"$CP\" " + LocalAthena.class.getName() + " --lake " + data.resolve("lake")
+                        + " --dead-letters " + data.resolve("dead-letter"),
+                "");
     }
 
     /** A few of the Athena queries, unchanged, on Trino (Athena's engine) when a JDK for it is here. */
@@ -107,9 +194,28 @@ public final class LocalDemo {
             athena.registerTables(lake, deadLetters);
             for (String file : new String[] {"06_conversion_funnel.sql", "14_utm_campaigns.sql", "15_dead_letters_by_type.sql"}) {
                 String sql = LocalAthena.sqlOf(Paths.get("athena-queries", file));
-                System.out.println("\nathena-queries/" + file + " (Trino): " + sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", ""));
+                String title = sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", "");
+                System.out.println("\nathena-queries/" + file + " on Trino: " + title + (sql.contains("NOT is_bot") ? " (bots left out)" : ""));
                 System.out.print(TextTable.render(athena.query(sql)));
             }
+        }
+    }
+
+    private static boolean isEmptyFolder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static List<Path> regularFiles(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
         }
     }
 

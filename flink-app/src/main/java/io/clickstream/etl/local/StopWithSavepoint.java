@@ -28,6 +28,13 @@ public final class StopWithSavepoint {
         String dir = Paths.get("data", "savepoints").toAbsolutePath().toUri().toString();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--help": case "-h":
+                    System.out.print(String.join("\n",
+                            "Stops the job of a local runner with a savepoint, through its web UI's REST API, and prints the savepoint's path.",
+                            "  --port N              the web UI's port (default 8081)",
+                            "  --savepoint-dir URI   where the savepoint goes (default " + dir + ")",
+                            ""));
+                    return;
                 case "--port": port = Integer.parseInt(args[++i]); break;
                 case "--savepoint-dir": dir = args[++i]; break;
                 default:
@@ -35,7 +42,16 @@ public final class StopWithSavepoint {
                     System.exit(2);
             }
         }
-        System.out.println(stop("http://127.0.0.1:" + port, dir));
+        String base = "http://127.0.0.1:" + port;
+        try {
+            System.out.println(stop(base, dir));
+        } catch (java.net.ConnectException e) {
+            System.err.println("No Flink web UI at " + base + ": is a local runner with the web UI running there (--port)?");
+            System.exit(2);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** Stops the one running job and returns the savepoint path once it is complete. */
@@ -49,7 +65,7 @@ public final class StopWithSavepoint {
             }
         }
         if (jobId == null) {
-            throw new IllegalStateException("no running job at " + base + ": " + overview);
+            throw new IllegalStateException("No running job at " + base + " (" + overview.path("jobs").size() + " finished or stopped ones)");
         }
         String job = base + "/jobs/" + jobId;
         ObjectNode body = JSON.createObjectNode().put("targetDirectory", savepointDir).put("drain", false).put("formatType", "CANONICAL");

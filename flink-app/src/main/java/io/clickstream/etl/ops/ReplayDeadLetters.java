@@ -66,6 +66,15 @@ public final class ReplayDeadLetters {
         String date = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--help": case "-h":
+                    System.out.print(String.join("\n",
+                            "Writes dead-lettered records back into the job's input as one new object, to be read again after a fix.",
+                            "  --dead-letters ROOT   the dead-letter root (output.dead-letter.path), local or s3://",
+                            "  --to PATH             the job's input.path; the object lands under PATH/replay/",
+                            "  --type TYPE           only this failure type (default: all)",
+                            "  --date YYYY-MM-DD     only this processing date (default: all)",
+                            ""));
+                    return;
                 case "--dead-letters": from = args[++i]; break;
                 case "--to": to = args[++i]; break;
                 case "--type": type = args[++i]; break;

@@ -160,6 +160,14 @@ public final class GeneratorConfig implements Serializable {
         }
     }
 
+    /** The keys with their defaults, for {@code --help}; docs/generator.md explains each. */
+    public static String usage() {
+        StringBuilder out = new StringBuilder("Generates synthetic clickstream traffic to a local folder or a Firehose stream.\n"
+                + "Keys, as --key value (docs/generator.md explains each):\n");
+        DEFAULTS.forEach((key, value) -> out.append(String.format("  --%-26s %s%n", key, value == null ? "(unset)" : value)));
+        return out.toString();
+    }
+
     public static GeneratorConfig fromMap(Map<String, String> values) {
         return new GeneratorConfig(values);
     }

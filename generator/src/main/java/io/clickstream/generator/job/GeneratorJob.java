@@ -11,7 +11,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * Sends synthetic clickstream to Amazon Data Firehose through {@code KinesisFirehoseSink}, or
@@ -24,6 +29,10 @@ public final class GeneratorJob {
     }
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.print(GeneratorConfig.usage());
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         GeneratorConfig config;
         if (env instanceof LocalStreamEnvironment) {
@@ -39,11 +48,27 @@ public final class GeneratorJob {
             config = GeneratorConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties());
         }
         env.enableCheckpointing(10_000, CheckpointingMode.AT_LEAST_ONCE);
+        boolean local = config.target != GeneratorConfig.Target.FIREHOSE;
+        long objectsBefore = local ? objects(Paths.get(config.outputPath)) : 0;
         build(env, config, sink(config, new Properties()));
         env.execute("clickstream-generator");
-        if (config.target != GeneratorConfig.Target.FIREHOSE) {
-            System.out.printf("wrote %,d records to %s in Firehose's layout, seed %d%s%n", config.records, config.outputPath,
-                    config.traffic.seed, config.seedGiven ? "" : " (new for this run; --seed " + config.traffic.seed + " repeats this traffic)");
+        String seed = "seed " + config.traffic.seed + (config.seedGiven ? "" : " (new for this run; --seed " + config.traffic.seed + " repeats this traffic)");
+        if (local) {
+            long written = objects(Paths.get(config.outputPath)) - objectsBefore;
+            System.out.printf("wrote %,d records in %,d object%s to %s in Firehose's layout, %s%n", config.records,
+                    written, written == 1 ? "" : "s", Paths.get(config.outputPath).toAbsolutePath(), seed);
+        } else {
+            System.out.printf("sent %,d records to Firehose stream %s, %s%n", config.records, config.firehoseStream, seed);
+        }
+    }
+
+    /** Objects under a local Firehose-layout folder, to tell how many this run added. */
+    private static long objects(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).count();
         }
     }
 
