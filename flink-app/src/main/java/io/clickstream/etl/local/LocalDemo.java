@@ -161,7 +161,7 @@ public final class LocalDemo {
         return String.join("\n",
                 "",
                 "Where things are",
-                "  lake (Snappy Parquet, by event date):  " + root.resolve("lake"),
+                "  lake (Snappy Parquet, by event date):   " + root.resolve("lake"),
                 "  dead letters (JSON lines, by type):     " + root.resolve("dead-letter"),
                 "  raw objects (Firehose's layout):        " + root.resolve("raw"),
                 "  Flink web UI, while a job runs:         http://localhost:" + webUiPort,

@@ -1,0 +1,103 @@
+package io.clickstream.etl.local;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The demo's folder: it deletes only what it created, and says what it keeps. */
+class LocalDemoTest {
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    @Test
+    void aFolderTheDemoDidNotMakeIsRefusedAndLeftAlone(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("raw"));
+        Files.writeString(data.resolve("raw/mine.gz"), "someone's object");
+
+        assertThatThrownBy(() -> LocalDemo.prepare(data, true, out))
+                .hasMessage(data + " exists and was not made by the demo (no .clickstream-demo in it); the demo deletes nothing it did not"
+                        + " create: choose another folder with --data DIR");
+        assertThat(data.resolve("raw/mine.gz")).hasContent("someone's object");
+    }
+
+    @Test
+    void aNewFolderIsCreatedAndMarkedAsTheDemos(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data/demo");
+
+        LocalDemo.prepare(data, false, out);
+
+        assertThat(data.resolve(LocalDemo.MARKER)).exists();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void anEarlierRunIsReplacedAndWhatIsNotTheDemosIsKeptAndNamed(@TempDir Path dir) throws Exception {
+        Path data = demoRun(dir);
+        Files.writeString(data.resolve("notes.txt"), "my notes");
+
+        LocalDemo.prepare(data, false, out);
+
+        assertThat(data.resolve("raw")).doesNotExist();
+        assertThat(data.resolve("lake")).doesNotExist();
+        assertThat(data.resolve("checkpoints")).doesNotExist();
+        assertThat(data.resolve("notes.txt")).hasContent("my notes");
+        assertThat(printed.toString(StandardCharsets.UTF_8).lines()).containsExactly("Replacing the previous demo run in " + data
+                + " (the demo's own folder: raw, lake, dead-letter, checkpoints); kept, not the demo's: notes.txt");
+    }
+
+    @Test
+    void objectsOthersAddedToItsRawFolderAreKeptUnlessFreshIsGiven(@TempDir Path dir) throws Exception {
+        Path data = demoRun(dir);
+        Path added = data.resolve("raw/2026/12/06/09/generated-1.gz");
+        Files.createDirectories(added.getParent());
+        Files.writeString(added, "from the generator");
+
+        assertThatThrownBy(() -> LocalDemo.prepare(data, false, out))
+                .hasMessage(data.resolve("raw") + " holds 1 objects the demo did not write (e.g. 2026/12/06/09/generated-1.gz, added with the"
+                        + " generator?): move them, or add --fresh to delete them with the previous run");
+        assertThat(added).exists();
+        assertThat(data.resolve("lake/part.parquet")).as("nothing deleted on a refusal").exists();
+
+        LocalDemo.prepare(data, true, out);
+
+        assertThat(data.resolve("raw")).doesNotExist();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("and 1 objects others added, as --fresh asked");
+    }
+
+    @Test
+    void theClosingBlockSaysWhereThingsAreAndWhatToTryNext(@TempDir Path dir) {
+        Path data = dir.resolve("data/demo");
+
+        List<String> lines = LocalDemo.closing(data, 8081).lines().collect(java.util.stream.Collectors.toList());
+
+        assertThat(lines).contains(
+                "  lake (Snappy Parquet, by event date):   " + data.toAbsolutePath().resolve("lake"),
+                "  dead letters (JSON lines, by type):     " + data.toAbsolutePath().resolve("dead-letter"),
+                "  Flink web UI, while a job runs:         http://localhost:8081");
+        assertThat(lines.stream().filter(l -> l.matches("  [123]\\. .*java -cp \"\\$CP\" io\\.clickstream\\..*"))).hasSize(3);
+    }
+
+    /** A demo folder as a finished run leaves it: the marker lists the one raw object the demo wrote. */
+    private static Path demoRun(Path dir) throws Exception {
+        Path data = dir.resolve("demo");
+        Path object = data.resolve("raw/2026/12/02/00/demo-1.gz");
+        Files.createDirectories(object.getParent());
+        Files.writeString(object, "demo traffic");
+        Files.writeString(data.resolve(LocalDemo.MARKER), "2026/12/02/00/demo-1.gz\n");
+        Files.createDirectories(data.resolve("lake"));
+        Files.writeString(data.resolve("lake/part.parquet"), "x");
+        Files.createDirectories(data.resolve("checkpoints/chk-1"));
+        return data;
+    }
+}
