@@ -104,8 +104,8 @@ class LocalRunnerTest {
                 "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--checkpoint.dir", dir.resolve("checkpoints").toString(),
                 "--web-ui.enabled", "false"};
 
-        RunnerOutput latest = RunnerOutput.of(startRunner(dir, common, "--resume.from", "latest"));
-        RunnerOutput wrong = RunnerOutput.of(startRunner(dir, common, "--resume.from", dir.resolve("not-a-savepoint").toString()));
+        ProcessLines latest = ProcessLines.of(startRunner(dir, common, "--resume.from", "latest"));
+        ProcessLines wrong = ProcessLines.of(startRunner(dir, common, "--resume.from", dir.resolve("not-a-savepoint").toString()));
 
         assertThat(latest.exitCode).isEqualTo(2);
         assertThat(latest.lines).containsExactly("resume.from=latest: no retained checkpoint or savepoint under "
@@ -127,9 +127,9 @@ class LocalRunnerTest {
                 "--web-ui.enabled", "false"};
 
         Process run = startRunner(dir, continuous);
-        RunnerOutput.awaitLine(run, line -> line.contains("2,000 records:"));
+        ProcessLines.awaitLine(run, line -> line.contains("2,000 records:"));
         new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-        RunnerOutput stopped = RunnerOutput.of(run);
+        ProcessLines stopped = ProcessLines.of(run);
 
         assertThat(stopped.exitCode).as("%s", stopped.lines).isZero();
         assertThat(stopped.lines).anyMatch(l -> l.startsWith("SIGINT: stopping the job with a savepoint in " + dir.resolve("checkpoints").toUri() + "savepoints"))
@@ -144,10 +144,10 @@ class LocalRunnerTest {
         String[] resumed = java.util.stream.Stream.concat(Arrays.stream(continuous), java.util.stream.Stream.of("--resume.from", "latest"))
                 .toArray(String[]::new);
         Process again = startRunner(dir, resumed);
-        RunnerOutput.awaitLine(again, line -> line.contains("1,000 records:"));
+        ProcessLines.awaitLine(again, line -> line.contains("1,000 records:"));
         // SIGTERM, as a service manager stops it (Process.destroy would also close the output the test reads).
         new ProcessBuilder("kill", "-TERM", Long.toString(again.pid())).start().waitFor();
-        RunnerOutput resumedOutput = RunnerOutput.of(again);
+        ProcessLines resumedOutput = ProcessLines.of(again);
 
         assertThat(resumedOutput.exitCode).as("%s", resumedOutput.lines).isZero();
         assertThat(resumedOutput.lines).contains("Resuming from " + savepoint.replace("file:/", "file:///") + "/")
@@ -161,70 +161,6 @@ class LocalRunnerTest {
         command.addAll(Arrays.asList(args));
         command.addAll(Arrays.asList(more));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    }
-
-    /** What a user sees of a local runner child process: its lines, as they come, and its exit code. */
-    private static final class RunnerOutput {
-        private static final Map<Process, java.util.concurrent.BlockingQueue<String>> LIVE = new java.util.concurrent.ConcurrentHashMap<>();
-        private static final Map<Process, List<String>> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
-        final List<String> lines;
-        final int exitCode;
-
-        private RunnerOutput(List<String> lines, int exitCode) {
-            this.lines = lines;
-            this.exitCode = exitCode;
-        }
-
-        /** Waits until the process prints a line {@code wanted} accepts. */
-        static void awaitLine(Process process, java.util.function.Predicate<String> wanted) throws InterruptedException {
-            java.util.concurrent.BlockingQueue<String> lines = lines(process);
-            List<String> seen = SEEN.computeIfAbsent(process, p -> new java.util.ArrayList<>());
-            while (true) {
-                String line = lines.poll(2, TimeUnit.MINUTES);
-                if (line == null || line.equals(EOF)) {
-                    throw new AssertionError("the runner ended or went silent before the expected line; it printed " + seen);
-                }
-                seen.add(line);
-                if (wanted.test(line)) {
-                    return;
-                }
-            }
-        }
-
-        /** Every line the process printed (but log lines) and its exit code, once it ends. */
-        static RunnerOutput of(Process process) throws InterruptedException {
-            java.util.concurrent.BlockingQueue<String> queue = lines(process);
-            List<String> rest = new java.util.ArrayList<>(SEEN.getOrDefault(process, List.of()));
-            for (String line = queue.poll(2, TimeUnit.MINUTES); line != null && !line.equals(EOF); line = queue.poll(2, TimeUnit.MINUTES)) {
-                rest.add(line);
-            }
-            assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("the runner exits").isTrue();
-            // Log lines carry a time and a level; a user reads the rest.
-            rest.removeIf(l -> l.matches("\\d\\d:\\d\\d:\\d\\d (INFO|WARN|ERROR) .*"));
-            return new RunnerOutput(rest, process.exitValue());
-        }
-
-        private static final String EOF = "\u0000EOF";
-
-        private static java.util.concurrent.BlockingQueue<String> lines(Process process) {
-            return LIVE.computeIfAbsent(process, p -> {
-                java.util.concurrent.BlockingQueue<String> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-                Thread reader = new Thread(() -> {
-                    try (java.io.BufferedReader in = new java.io.BufferedReader(
-                            new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-                        for (String line = in.readLine(); line != null; line = in.readLine()) {
-                            queue.add(line);
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // the process is gone
-                    }
-                    queue.add(EOF);
-                });
-                reader.setDaemon(true);
-                reader.start();
-                return queue;
-            });
-        }
     }
 
     @Test
