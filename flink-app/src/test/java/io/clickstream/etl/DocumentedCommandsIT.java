@@ -152,6 +152,9 @@ class DocumentedCommandsIT {
             s = s.replace("<savepoint path>", savepoint);
         }
         s = atMost(s, "--records", 300);
+        if (s.contains("io.clickstream.etl.local.LocalDemo")) {
+            s += " --data " + data.resolve("demo"); // not the repository's own data/demo
+        }
         if (s.contains("io.clickstream.etl.bench.Benchmark")) {
             // Without the live streams (minutes by design) the rate of the busy one does not matter.
             s = atMost(atMost(atMost(atMost(s, "--events", 3000), "--runs", 1), "--steady-seconds", 0), "--quiet-seconds", 0)
@@ -184,7 +187,8 @@ class DocumentedCommandsIT {
      * savepoint and exit 0; returns the savepoint it printed, or the previous one.
      */
     private static String run(Command c, String variables, String command, String savepoint) throws Exception {
-        boolean continuous = command.contains("io.clickstream.etl.LocalRunner") && !command.contains("--input.mode bounded");
+        boolean continuous = command.contains("io.clickstream.etl.LocalRunner") && !command.contains("--input.mode bounded")
+                || command.contains("io.clickstream.etl.local.LocalDemo") && command.contains("--watch");
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", variables + "\nexec " + command)
                 .directory(ROOT.toFile()).redirectErrorStream(true);
         // Any credentials do for the loopback Firehose; the pseudonym example reads its key from the environment.

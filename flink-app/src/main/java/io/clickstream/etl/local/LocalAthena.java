@@ -308,7 +308,8 @@ public final class LocalAthena implements AutoCloseable {
         }
         throw new IllegalStateException("Trino (Athena's engine) needs a JDK " + MIN_JAVA + " or newer; none found"
                 + (override != null ? " at " + override : " (looked at TRINO_JAVA_HOME, JAVA_HOME, /usr/lib/jvm)")
-                + ". Install one (e.g. apt-get install openjdk-25-jdk-headless) or pass --java /path/to/jdk.");
+                + ". Install one (Debian 12's own archive has none: e.g. Eclipse Temurin 25 from https://adoptium.net)"
+                + " and pass --java /path/to/jdk or set TRINO_JAVA_HOME.");
     }
 
     static int javaVersion(Path jdk) {

@@ -96,8 +96,9 @@ public final class LocalDemo {
         if (watch) {
             // A demo shows new traffic within a minute or two, not after the production default of 15 minutes.
             keys.put("output.compaction.max-delay", "90s");
-            System.out.println("Watching " + raw + " for new objects; add some with the generator (command 2 below), stop with Ctrl+C."
-                    + " New events become visible within about 90 s (compaction).");
+            System.out.println("Watching " + raw + " for new objects. New events become visible within about 90 s (compaction)."
+                    + " Add traffic from another terminal (" + CLASS_PATH + "):\n  " + generatorCommand(raw)
+                    + "\nStop with Ctrl+C: the job stops with a savepoint, then the queries run.");
         }
         JobConfig config = JobConfig.fromMap(keys);
         Accounting accounting = LocalRunner.run(config);
@@ -154,10 +155,15 @@ public final class LocalDemo {
                 + (kept.isEmpty() ? "" : "; kept, not the demo's: " + String.join(", ", kept)));
     }
 
+    private static final String CLASS_PATH = "CP=\"flink-app/target/classes:$(cat flink-app/target/classpath.txt)\"";
+
+    private static String generatorCommand(Path raw) {
+        return "java -cp \"$CP\" io.clickstream.generator.job.GeneratorJob --target local --output.path " + raw + " --records 20000";
+    }
+
     /** The block a user reads last: where everything is, and what to try next. */
     static String closing(Path data, int webUiPort) {
         Path root = data.toAbsolutePath();
-        String cp = "CP=\"flink-app/target/classes:$(cat flink-app/target/classpath.txt)\"";
         return String.join("\n",
                 "",
                 "Where things are",
@@ -165,10 +171,9 @@ public final class LocalDemo {
                 "  dead letters (JSON lines, by type):     " + root.resolve("dead-letter"),
                 "  raw objects (Firehose's layout):        " + root.resolve("raw"),
                 "  Flink web UI, while a job runs:         http://localhost:" + webUiPort,
-                "Try next (from the repository root, " + cp + "):",
+                "Try next (from the repository root, " + CLASS_PATH + "):",
                 "  1. keep the job watching for new traffic:  java -cp \"$CP\" " + LocalDemo.class.getName() + " --data " + data + " --watch",
-                "  2. send it new traffic (new seed each run): java -cp \"$CP\" io.clickstream.generator.job.GeneratorJob --target local --output.path "
-                        + data.resolve("raw") + " --records 20000",
+                "  2. send it new traffic (new seed each run): " + generatorCommand(data.resolve("raw")),
                 "  3. run all Athena queries on Trino:         java -cp \"$CP\" " + LocalAthena.class.getName() + " --lake " + data.resolve("lake")
                         + " --dead-letters " + data.resolve("dead-letter"),
                 "");
