@@ -54,6 +54,10 @@ public final class ClickstreamEtlJob {
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         boolean local = env instanceof LocalStreamEnvironment;
+        if (local && List.of(args).contains("--help")) {
+            System.out.print("The clickstream ETL job; in a local environment its keys come as --key value:\n" + JobConfig.usage());
+            return;
+        }
         JobConfig config = (local ? JobConfig.fromMap(JobConfig.parseArgs(args))
                 : JobConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties()))
                 .withSecretsResolved(SecretsManagerSecrets.aws()::value);

@@ -116,6 +116,20 @@ class LocalRunnerTest {
     }
 
     @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void stopWithSavepointWithoutAJobIsOneLineAndExitCode2() throws Exception {
+        int port = freePort();
+        Process stop = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                StopWithSavepoint.class.getName(), "--port", Integer.toString(port)).redirectErrorStream(true).start();
+
+        ProcessLines out = ProcessLines.of(stop);
+
+        assertThat(out.exitCode).isEqualTo(2);
+        assertThat(out.lines).containsExactly("No Flink web UI at http://127.0.0.1:" + port
+                + ": is a local runner with the web UI running there (--port)?");
+    }
+
+    @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void ctrlCStopsWithASavepointPrintsTheAccountingAndExits0AndTheResumedRunCountsOnlyItself(@TempDir Path dir) throws Exception {
         List<GeneratedRecord> first = TrafficGenerator.generate(GeneratorSettings.defaults().seed(21).records(2000).days(1)

@@ -240,6 +240,9 @@ public final class JobConfig implements Serializable {
         if (inputPath != null && lakePath != null && (isInside(lakePath, inputPath) || isInside(inputPath, lakePath))) {
             p.errors.add("input.path='" + inputPath + "': must not overlap output.lake.path");
         }
+        if (inputPath != null && deadLetterPath != null && (isInside(deadLetterPath, inputPath) || isInside(inputPath, deadLetterPath))) {
+            p.errors.add("input.path='" + inputPath + "': must not overlap output.dead-letter.path, or the job would read its dead letters as raw objects");
+        }
         for (String key : values.keySet()) {
             if (!DEFAULTS.containsKey(key)) {
                 p.errors.add(key + ": unknown key (known keys: " + String.join(", ", DEFAULTS.keySet()) + ")");
@@ -444,9 +447,16 @@ public final class JobConfig implements Serializable {
     }
 
     private static boolean isInside(String child, String parent) {
-        String c = child.endsWith("/") ? child : child + "/";
-        String p = parent.endsWith("/") ? parent : parent + "/";
+        String c = comparable(child);
+        String p = comparable(parent);
         return c.startsWith(p);
+    }
+
+    /** A location with a trailing slash; a local one absolute and without {@code .} or {@code ..}. */
+    private static String comparable(String location) {
+        String l = location.contains("://") || location.startsWith("file:") ? location
+                : java.nio.file.Paths.get(location).toAbsolutePath().normalize().toString();
+        return l.endsWith("/") ? l : l + "/";
     }
 
     /** The build's version, from a resource Maven fills in. */

@@ -24,6 +24,28 @@ class JobConfigTest {
     }
 
     @Test
+    void inputLakeAndDeadLettersMustNotNestHoweverThePathIsSpelled() {
+        Map<String, String> nested = new HashMap<>(minimal());
+        nested.put("input.path", "data/raw");
+        nested.put("output.lake.path", "./data/raw/../raw/lake/");
+        nested.put("output.dead-letter.path", "data/raw/dead-letter");
+
+        assertThatThrownBy(() -> JobConfig.fromMap(nested)).isInstanceOf(ConfigException.class).hasMessageContainingAll(
+                "input.path='data/raw': must not overlap output.lake.path",
+                "input.path='data/raw': must not overlap output.dead-letter.path, or the job would read its dead letters as raw objects");
+
+        Map<String, String> deadLettersInLake = new HashMap<>(minimal());
+        deadLettersInLake.put("output.dead-letter.path", "s3://lake-bucket/events/dead-letter");
+        assertThatThrownBy(() -> JobConfig.fromMap(deadLettersInLake)).hasMessageContaining(
+                "output.dead-letter.path='s3://lake-bucket/events/dead-letter': must be outside output.lake.path");
+
+        Map<String, String> sharedPrefix = new HashMap<>(minimal());
+        sharedPrefix.put("output.dead-letter.path", "s3://lake-bucket/events-dead-letters");
+        assertThat(JobConfig.fromMap(sharedPrefix).deadLetterPath).as("a shared name prefix is not nesting")
+                .isEqualTo("s3://lake-bucket/events-dead-letters");
+    }
+
+    @Test
     void appliesDocumentedDefaults() {
         JobConfig c = JobConfig.fromMap(minimal());
         assertThat(c.inputPath).isEqualTo("s3://raw-bucket");
