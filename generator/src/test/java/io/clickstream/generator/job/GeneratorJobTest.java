@@ -82,6 +82,25 @@ class GeneratorJobTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void saysWhereItWroteHowManyObjectsAndRecordsAndTheSeed(@TempDir Path dir) throws Exception {
+        Process run = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                GeneratorJob.class.getName(), "--target", "local", "--output.path", dir.resolve("raw").toString(), "--records", "700",
+                "--buffer.size", "16kb").redirectErrorStream(true).start();
+        List<String> printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertThat(run.waitFor()).as("%s", printed).isZero();
+
+        long objects;
+        try (Stream<Path> files = Files.walk(dir.resolve("raw"))) {
+            objects = files.filter(Files::isRegularFile).count();
+        }
+        String last = printed.get(printed.size() - 1);
+        assertThat(objects).isGreaterThan(1);
+        assertThat(last).matches("wrote 700 records in " + objects + " objects to " + java.util.regex.Pattern.quote(dir.resolve("raw").toString())
+                + " in Firehose's layout, seed (\\d+) \\(new for this run; --seed \\1 repeats this traffic\\)");
+    }
+
+    @Test
     void paceFollowsTheRateWithBursts() {
         BurstRateLimiterStrategy pace = new BurstRateLimiterStrategy(100, 5, 60_000, 10_000);
         assertThat(pace.rateAt(5_000, 100)).isEqualTo(500);
