@@ -1,0 +1,77 @@
+package io.clickstream.etl.local;
+
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.ConfigurationSource;
+import org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFactory;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.SimpleMessage;
+import org.apache.logging.log4j.status.StatusData;
+import org.apache.logging.log4j.status.StatusListener;
+import org.apache.logging.log4j.status.StatusLogger;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The local logging drops a declined-while-closing checkpoint's warning and nothing else. */
+class FinishingTaskCheckpointFilterTest {
+
+    private final FinishingTaskCheckpointFilter filter = FinishingTaskCheckpointFilter.create(null, null);
+
+    @Test
+    void aCheckpointDeclinedByAClosingTaskIsDropped() {
+        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING))))
+                .isEqualTo(Filter.Result.DENY);
+    }
+
+    @Test
+    void everyOtherCheckpointFailureIsStillLogged() {
+        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_EXPIRED)))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.IO_EXCEPTION)))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(warning(new IllegalStateException("task is closing")))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(warning(null))).isEqualTo(Filter.Result.NEUTRAL);
+    }
+
+    @Test
+    void theLocalLoggingConfigurationLoadsWithItOnFlinksCheckpointFailureLogger() throws Exception {
+        List<String> errors = new ArrayList<>();
+        StatusListener listener = new StatusListener() {
+            public void log(StatusData data) {
+                errors.add(data.getFormattedStatus());
+            }
+
+            public Level getStatusLevel() {
+                return Level.ERROR;
+            }
+
+            public void close() {
+            }
+        };
+        StatusLogger.getLogger().registerListener(listener);
+        Configuration config;
+        try (InputStream in = getClass().getResourceAsStream("/log4j2.properties")) {
+            config = new PropertiesConfigurationFactory().getConfiguration(null, new ConfigurationSource(in));
+            config.initialize();
+        } finally {
+            StatusLogger.getLogger().removeListener(listener);
+        }
+
+        assertThat(errors).isEmpty();
+        assertThat(config.getLoggerConfig("org.apache.flink.runtime.checkpoint.CheckpointFailureManager").getFilter())
+                .isInstanceOf(FinishingTaskCheckpointFilter.class);
+    }
+
+    private static LogEvent warning(Throwable thrown) {
+        return Log4jLogEvent.newBuilder().setLevel(Level.WARN).setMessage(new SimpleMessage("Failed to trigger or complete checkpoint 3"))
+                .setThrown(thrown).build();
+    }
+}
