@@ -29,38 +29,71 @@ public final class GeneratorConfig implements Serializable {
     /** Firehose's limit for one record. */
     public static final int FIREHOSE_MAX_RECORD_BYTES = 1_000 * 1024;
 
-    /** Every key with its default ({@code null}: unset). */
+    /**
+     * One setting, declared once: its name, default ({@code null}: unset), what it accepts (shown in
+     * errors and {@code --help}) and how it is read. docs/generator.md is checked against these.
+     * (The job's {@code JobConfig} declares its keys the same way; the two modules share no code
+     * because the job's MSF jar does not carry the generator.)
+     */
+    public static final class Key<T> {
+        public final String name;
+        public final String defaultValue;
+        public final String accepts;
+        private final Function<String, T> parse;
+
+        private Key(String name, String defaultValue, String accepts, Function<String, T> parse) {
+            this.name = name;
+            this.defaultValue = defaultValue;
+            this.accepts = accepts;
+            this.parse = parse;
+            ALL_KEYS.add(this);
+        }
+    }
+
+    private static final List<Key<?>> ALL_KEYS = new ArrayList<>();
+
+    private static <T> Key<T> key(String name, String defaultValue, String accepts, Function<String, T> parse) {
+        return new Key<>(name, defaultValue, accepts, parse);
+    }
+
+    private static final String SHARE = "a share from 0 to 1";
+
+    public static final Key<Target> TARGET = key("target", "local", "local or firehose", v -> Target.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+    public static final Key<String> OUTPUT_PATH = key("output.path", "data/raw", "a folder", String::trim);
+    public static final Key<String> FIREHOSE_STREAM = key("firehose.stream", null, "a delivery stream name", String::trim);
+    public static final Key<String> FIREHOSE_REGION = key("firehose.region", null, "an AWS region such as eu-west-1", String::trim);
+    public static final Key<String> FIREHOSE_ENDPOINT = key("firehose.endpoint", null, "an http:// or https:// URL", GeneratorConfig::url);
+    public static final Key<Long> RECORDS = key("records", "100000", "a positive integer", v -> (long) atLeast(Long.parseLong(v.trim()), 1));
+    public static final Key<Duration> DURATION = key("duration", null, "a duration such as 10 min", GeneratorConfig::positive);
+    public static final Key<Double> RATE = key("rate", "0", "events per second, 0 for as fast as possible",
+            v -> nonNegative(Double.parseDouble(v.trim())));
+    public static final Key<Double> BURST_FACTOR = key("burst.factor", "1", "a factor >= 1", v -> atLeast(Double.parseDouble(v.trim()), 1));
+    public static final Key<Duration> BURST_EVERY = key("burst.every", "60s", "a duration", GeneratorConfig::positive);
+    public static final Key<Duration> BURST_LENGTH = key("burst.length", "10s", "a duration", GeneratorConfig::positive);
+    public static final Key<Long> SEED = key("seed", null, "an integer (unset: a new one each run)", v -> Long.parseLong(v.trim()));
+    public static final Key<Boolean> TIME_MODE = key("time.mode", "backfill", "backfill or live", GeneratorConfig::live);
+    public static final Key<LocalDate> START_DATE = key("start-date", null, "a date such as 2026-01-31", v -> LocalDate.parse(v.trim()));
+    public static final Key<Integer> DAYS = key("days", "3", "an integer >= 1", v -> (int) atLeast(Integer.parseInt(v.trim()), 1));
+    public static final Key<Long> BUFFER_SIZE = key("buffer.size", "5mb", "a size such as 5mb", v -> MemorySize.parse(v.trim()).getBytes());
+    public static final Key<Duration> BUFFER_INTERVAL = key("buffer.interval", "60s", "a duration such as 60s", GeneratorConfig::positive);
+    public static final Key<Double> DUPLICATE = key("faults.duplicate", "0.02", SHARE, GeneratorConfig::share);
+    public static final Key<Double> MALFORMED = key("faults.malformed", "0.005", SHARE, GeneratorConfig::share);
+    public static final Key<Double> SCHEMA_VIOLATION = key("faults.schema-violation", "0.005", SHARE, GeneratorConfig::share);
+    public static final Key<Double> ID_CONFLICT = key("faults.id-conflict", "0.002", SHARE, GeneratorConfig::share);
+    public static final Key<Double> LATE = key("faults.late", "0.01", SHARE, GeneratorConfig::share);
+    public static final Key<Double> BACK_TO_BACK = key("faults.back-to-back", "0.05", SHARE, GeneratorConfig::share);
+    public static final Key<Double> OVERSIZED = key("faults.oversized", "0", SHARE, GeneratorConfig::share);
+    public static final Key<Integer> OVERSIZED_BYTES = key("faults.oversized-bytes", "1200000", "a size in bytes",
+            v -> (int) atLeast(Integer.parseInt(v.trim()), 1));
+    public static final Key<Integer> PARALLELISM = key("parallelism", "1", "an integer >= 1", v -> (int) atLeast(Integer.parseInt(v.trim()), 1));
+    public static final Key<Duration> PROGRESS_INTERVAL = key("progress.interval", "5s", "a duration such as 5s", GeneratorConfig::positive);
+
+    /** Every key with its default ({@code null}: unset), in declaration order. */
     public static final Map<String, String> DEFAULTS;
 
     static {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("target", "local");
-        d.put("output.path", "data/raw");
-        d.put("firehose.stream", null);
-        d.put("firehose.region", null);
-        d.put("firehose.endpoint", null);
-        d.put("records", "100000");
-        d.put("duration", null);
-        d.put("rate", "0");
-        d.put("burst.factor", "1");
-        d.put("burst.every", "60s");
-        d.put("burst.length", "10s");
-        d.put("seed", null);
-        d.put("time.mode", "backfill");
-        d.put("start-date", null);
-        d.put("days", "3");
-        d.put("buffer.size", "5mb");
-        d.put("buffer.interval", "60s");
-        d.put("faults.duplicate", "0.02");
-        d.put("faults.malformed", "0.005");
-        d.put("faults.schema-violation", "0.005");
-        d.put("faults.id-conflict", "0.002");
-        d.put("faults.late", "0.01");
-        d.put("faults.back-to-back", "0.05");
-        d.put("faults.oversized", "0");
-        d.put("faults.oversized-bytes", "1200000");
-        d.put("parallelism", "1");
-        d.put("progress.interval", "5s");
+        ALL_KEYS.forEach(k -> d.put(k.name, k.defaultValue));
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -90,46 +123,40 @@ public final class GeneratorConfig implements Serializable {
     private GeneratorConfig(Map<String, String> values) {
         List<String> errors = new ArrayList<>();
         Reader r = new Reader(values, errors);
-        target = r.get("target", v -> Target.valueOf(v.trim().toUpperCase(Locale.ROOT)), "local or firehose");
-        outputPath = r.get("output.path", String::trim, "a folder");
-        firehoseStream = r.get("firehose.stream", String::trim, "a delivery stream name");
-        firehoseRegion = r.get("firehose.region", String::trim, "an AWS region such as eu-west-1");
-        firehoseEndpoint = r.get("firehose.endpoint", GeneratorConfig::url, "an http:// or https:// URL");
-        Duration duration = r.get("duration", GeneratorConfig::positive, "a duration such as 10 min");
-        rate = r.get("rate", v -> nonNegative(Double.parseDouble(v.trim())), "events per second, 0 for as fast as possible");
-        burstFactor = r.get("burst.factor", v -> atLeast(Double.parseDouble(v.trim()), 1), "a factor >= 1");
-        burstEvery = r.get("burst.every", GeneratorConfig::positive, "a duration");
-        burstLength = r.get("burst.length", GeneratorConfig::positive, "a duration");
-        bufferBytes = r.get("buffer.size", v -> MemorySize.parse(v.trim()).getBytes(), "a size such as 5mb");
-        bufferInterval = r.get("buffer.interval", GeneratorConfig::positive, "a duration such as 60s");
-        live = r.get("time.mode", v -> {
-            String mode = v.trim().toLowerCase(Locale.ROOT);
-            if (!mode.equals("live") && !mode.equals("backfill")) {
-                throw new IllegalArgumentException();
-            }
-            return mode.equals("live");
-        }, "backfill or live");
-        parallelism = r.get("parallelism", v -> (int) atLeast(Integer.parseInt(v.trim()), 1), "an integer >= 1");
-        progressInterval = r.get("progress.interval", GeneratorConfig::positive, "a duration such as 5s");
+        target = r.get(TARGET);
+        outputPath = r.get(OUTPUT_PATH);
+        firehoseStream = r.get(FIREHOSE_STREAM);
+        firehoseRegion = r.get(FIREHOSE_REGION);
+        firehoseEndpoint = r.get(FIREHOSE_ENDPOINT);
+        Duration duration = r.get(DURATION);
+        rate = r.get(RATE);
+        burstFactor = r.get(BURST_FACTOR);
+        burstEvery = r.get(BURST_EVERY);
+        burstLength = r.get(BURST_LENGTH);
+        bufferBytes = r.get(BUFFER_SIZE);
+        bufferInterval = r.get(BUFFER_INTERVAL);
+        live = r.get(TIME_MODE);
+        parallelism = r.get(PARALLELISM);
+        progressInterval = r.get(PROGRESS_INTERVAL);
 
         GeneratorSettings s = GeneratorSettings.defaults();
-        long count = r.get("records", v -> (long) atLeast(Long.parseLong(v.trim()), 1), "a positive integer");
-        Long seed = r.get("seed", v -> Long.parseLong(v.trim()), "an integer");
+        long count = r.get(RECORDS);
+        Long seed = r.get(SEED);
         // Unset: new traffic each run (a repeat would be all duplicates and id conflicts); printed, so it can be repeated.
         seedGiven = seed != null;
         s.seed = seedGiven ? seed : new java.security.SecureRandom().nextLong() >>> 1;
-        s.days = r.get("days", v -> (int) atLeast(Integer.parseInt(v.trim()), 1), "an integer >= 1");
-        LocalDate start = r.get("start-date", v -> LocalDate.parse(v.trim()), "a date such as 2026-01-31");
+        s.days = r.get(DAYS);
+        LocalDate start = r.get(START_DATE);
         s.startMillis = (start != null ? start : LocalDate.now(ZoneOffset.UTC).minusDays(s.days))
                 .atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-        s.duplicateRate = r.get("faults.duplicate", GeneratorConfig::share, "a share from 0 to 1");
-        s.malformedRate = r.get("faults.malformed", GeneratorConfig::share, "a share from 0 to 1");
-        s.schemaViolationRate = r.get("faults.schema-violation", GeneratorConfig::share, "a share from 0 to 1");
-        s.idConflictRate = r.get("faults.id-conflict", GeneratorConfig::share, "a share from 0 to 1");
-        s.lateRate = r.get("faults.late", GeneratorConfig::share, "a share from 0 to 1");
-        s.backToBackRate = r.get("faults.back-to-back", GeneratorConfig::share, "a share from 0 to 1");
-        s.oversizedRate = r.get("faults.oversized", GeneratorConfig::share, "a share from 0 to 1");
-        s.oversizedBytes = r.get("faults.oversized-bytes", v -> (int) atLeast(Integer.parseInt(v.trim()), 1), "a size in bytes");
+        s.duplicateRate = r.get(DUPLICATE);
+        s.malformedRate = r.get(MALFORMED);
+        s.schemaViolationRate = r.get(SCHEMA_VIOLATION);
+        s.idConflictRate = r.get(ID_CONFLICT);
+        s.lateRate = r.get(LATE);
+        s.backToBackRate = r.get(BACK_TO_BACK);
+        s.oversizedRate = r.get(OVERSIZED);
+        s.oversizedBytes = r.get(OVERSIZED_BYTES);
         if (duration != null) {
             if (rate <= 0) {
                 errors.add("duration: needs a rate (events per second) to know how many events to send");
@@ -160,11 +187,13 @@ public final class GeneratorConfig implements Serializable {
         }
     }
 
-    /** The keys with their defaults, for {@code --help}; docs/generator.md explains each. */
+    /** The keys with their defaults and what they accept, for {@code --help}; docs/generator.md explains each. */
     public static String usage() {
         StringBuilder out = new StringBuilder("Generates synthetic clickstream traffic to a local folder or a Firehose stream.\n"
                 + "Keys, as --key value (docs/generator.md explains each):\n");
-        DEFAULTS.forEach((key, value) -> out.append(String.format("  --%-26s %s%n", key, value == null ? "(unset)" : value)));
+        for (Key<?> key : ALL_KEYS) {
+            out.append(String.format(Locale.ROOT, "  --%-26s %-10s %s%n", key.name, key.defaultValue == null ? "(unset)" : key.defaultValue, key.accepts));
+        }
         return out.toString();
     }
 
@@ -188,6 +217,14 @@ public final class GeneratorConfig implements Serializable {
         Map<String, String> values = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
         return new GeneratorConfig(values);
+    }
+
+    private static boolean live(String v) {
+        String mode = v.trim().toLowerCase(Locale.ROOT);
+        if (!mode.equals("live") && !mode.equals("backfill")) {
+            throw new IllegalArgumentException();
+        }
+        return mode.equals("live");
     }
 
     private static String url(String v) {
@@ -238,16 +275,17 @@ public final class GeneratorConfig implements Serializable {
             this.errors = errors;
         }
 
-        <T> T get(String key, Function<String, T> parse, String expected) {
-            String raw = values.containsKey(key) ? values.get(key) : DEFAULTS.get(key);
+        <T> T get(Key<T> key) {
+            String raw = values.get(key.name);
+            T fallback = key.defaultValue == null ? null : key.parse.apply(key.defaultValue);
             if (raw == null || raw.trim().isEmpty()) {
-                return DEFAULTS.get(key) == null ? null : parse.apply(DEFAULTS.get(key));
+                return fallback;
             }
             try {
-                return parse.apply(raw);
+                return key.parse.apply(raw);
             } catch (RuntimeException e) {
-                errors.add(key + "='" + raw + "': expected " + expected);
-                return DEFAULTS.get(key) == null ? null : parse.apply(DEFAULTS.get(key));
+                errors.add(key.name + "='" + raw + "': expected " + key.accepts);
+                return fallback;
             }
         }
     }
