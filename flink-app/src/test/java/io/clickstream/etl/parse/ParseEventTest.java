@@ -32,41 +32,88 @@ class ParseEventTest {
     private static final long NOW = Instant.parse("2026-01-06T00:00:00Z").toEpochMilli();
 
     @Test
-    void validRecordsBecomeEventsAndBadOnesDeadLetters() throws Exception {
-        JobConfig config = JobConfigTestSupport.config();
-        try (KeyedOneInputStreamOperatorTestHarness<EventKey, RawRecord, ClickEvent> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ParseEvent(config), r -> r.key, TypeInformation.of(EventKey.class))) {
+    void aValidRecordBecomesAnEventWithItsSourcePositionAndIngestionTime() throws Exception {
+        Output out = parse(raw(pageView(uuid(1)), uuid(1), 3));
+
+        assertThat(out.deadLetters).isEmpty();
+        assertThat(out.events).singleElement().satisfies(e -> {
+            assertThat(e.eventId).isEqualTo(uuid(1));
+            assertThat(e.sourceFile).isEqualTo("s3://raw/o.gz");
+            assertThat(e.lineNumber).isEqualTo(3);
+            assertThat(e.ingestedAt).isEqualTo(NOW);
+            assertThat(e.raw).as("kept for deduplication's id-conflict dead letters").isNotNull();
+        });
+    }
+
+    @Test
+    void aSchemaViolationIsDeadLetteredWithItsFieldRuleLineRawTextAndVersion() throws Exception {
+        Output out = parse(raw("{\"event_id\":\"" + uuid(2) + "\",\"event_type\":\"hover\",\"timestamp\":1767600000000}", uuid(2), 4));
+
+        assertThat(out.events).isEmpty();
+        assertThat(out.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.failureType).isEqualTo(FailureType.SCHEMA_VIOLATION);
+            assertThat(d.field).isEqualTo("event_type");
+            assertThat(d.rule).isEqualTo("allowed_values");
+            assertThat(d.lineNumber).isEqualTo(4);
+            assertThat(d.rawText).contains("hover");
+            assertThat(d.jobVersion).isEqualTo(JobConfigTestSupport.config().jobVersion);
+            assertThat(d.failureTime).isEqualTo(NOW);
+        });
+    }
+
+    @Test
+    void invalidJsonIsDeadLetteredAsMalformed() throws Exception {
+        Output out = parse(raw("{\"event_id\":\"" + uuid(3) + "\",\"event_type\":}", uuid(3), 5));
+
+        assertThat(out.events).isEmpty();
+        assertThat(out.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.failureType).isEqualTo(FailureType.MALFORMED_JSON);
+            assertThat(d.message).startsWith("invalid JSON");
+        });
+    }
+
+    @Test
+    void aRecordTheReaderAlreadyFailedIsDeadLetteredWithItsFullSize() throws Exception {
+        Output out = parse(RawRecord.failure(FailureType.OVERSIZED_RECORD, "too big", "{\"a\":".getBytes(StandardCharsets.UTF_8),
+                5_000_000, "s3://raw/o.gz", 6));
+
+        assertThat(out.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.failureType).isEqualTo(FailureType.OVERSIZED_RECORD);
+            assertThat(d.message).isEqualTo("too big");
+            assertThat(d.rawTruncated).isTrue();
+            assertThat(d.rawBytes).isEqualTo(5_000_000);
+        });
+    }
+
+    @Test
+    void theEndOfAnObjectIsNeitherAnEventNorADeadLetter() throws Exception {
+        Output out = parse(RawRecord.endOfObject("s3://raw/o.gz", 6));
+
+        assertThat(out.events).isEmpty();
+        assertThat(out.deadLetters).isEmpty();
+    }
+
+    /** What the operator emitted for some records: events and dead letters. */
+    private static final class Output {
+        final List<ClickEvent> events;
+        final List<DeadLetter> deadLetters;
+
+        Output(List<ClickEvent> events, List<DeadLetter> deadLetters) {
+            this.events = events;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    private static Output parse(RawRecord... records) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, RawRecord, ClickEvent> harness = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new ParseEvent(JobConfigTestSupport.config()), r -> r.key, TypeInformation.of(EventKey.class))) {
             harness.setProcessingTime(NOW);
-            harness.processElement(raw(pageView(uuid(1)), uuid(1), 3), 0);
-            harness.processElement(raw("{\"event_id\":\"" + uuid(2) + "\",\"event_type\":\"hover\",\"timestamp\":1767600000000}", uuid(2), 4), 0);
-            harness.processElement(raw("{\"event_id\":\"" + uuid(3) + "\",\"event_type\":}", uuid(3), 5), 0);
-            harness.processElement(RawRecord.failure(FailureType.OVERSIZED_RECORD, "too big", "{\"a\":".getBytes(StandardCharsets.UTF_8), 5_000_000, "s3://raw/o.gz", 6), 0);
-            harness.processElement(RawRecord.endOfObject("s3://raw/o.gz", 6), 0);
-
-            List<ClickEvent> events = harness.extractOutputValues();
-            assertThat(events).singleElement().satisfies(e -> {
-                assertThat(e.eventId).isEqualTo(uuid(1));
-                assertThat(e.sourceFile).isEqualTo("s3://raw/o.gz");
-                assertThat(e.lineNumber).isEqualTo(3);
-                assertThat(e.ingestedAt).isEqualTo(NOW);
-                assertThat(e.raw).isNotNull();
-            });
-
-            List<DeadLetter> dead = harness.getSideOutput(DeadLetter.SIDE_OUTPUT).stream().map(StreamRecord::getValue).collect(Collectors.toList());
-            assertThat(dead).extracting(d -> d.failureType)
-                    .containsExactly(FailureType.SCHEMA_VIOLATION, FailureType.MALFORMED_JSON, FailureType.OVERSIZED_RECORD);
-            DeadLetter schema = dead.get(0);
-            assertThat(schema.field).isEqualTo("event_type");
-            assertThat(schema.rule).isEqualTo("allowed_values");
-            assertThat(schema.lineNumber).isEqualTo(4);
-            assertThat(schema.rawText).contains("hover");
-            assertThat(schema.jobVersion).isEqualTo(config.jobVersion);
-            assertThat(schema.failureTime).isEqualTo(NOW);
-            assertThat(dead.get(1).message).startsWith("invalid JSON");
-            DeadLetter oversized = dead.get(2);
-            assertThat(oversized.rawTruncated).isTrue();
-            assertThat(oversized.rawBytes).isEqualTo(5_000_000);
-            assertThat(oversized.message).isEqualTo("too big");
+            for (RawRecord r : records) {
+                harness.processElement(r, 0);
+            }
+            return new Output(harness.extractOutputValues(),
+                    harness.getSideOutput(DeadLetter.SIDE_OUTPUT) == null ? List.of()
+                            : harness.getSideOutput(DeadLetter.SIDE_OUTPUT).stream().map(StreamRecord::getValue).collect(Collectors.toList()));
         }
     }
 
