@@ -22,6 +22,7 @@ import java.time.DateTimeException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,37 +63,40 @@ public final class EventParser implements Serializable {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
-                switch (name) {
-                    case "event_id": seen = once(seen, 0, p, name); e.eventId = text(p, t, name, json); break;
-                    case "event_type": seen = once(seen, 1, p, name); e.eventType = text(p, t, name, json); break;
-                    case "timestamp":
-                        seen = once(seen, 22, p, name);
+                Field field = Field.BY_NAME.get(name);
+                if (field != null) {
+                    seen = once(seen, field, p, name);
+                }
+                switch (field == null ? Field.EXTRA : field) {
+                    case EVENT_ID: e.eventId = text(p, t, name, json); break;
+                    case EVENT_TYPE: e.eventType = text(p, t, name, json); break;
+                    case TIMESTAMP:
                         if (t != JsonToken.VALUE_NULL) {
                             e.eventTimestamp = timestamp(p, t, now);
                             hasTimestamp = true;
                         }
                         break;
-                    case "user_id": seen = once(seen, 2, p, name); e.userId = text(p, t, name, json); break;
-                    case "session_id": seen = once(seen, 3, p, name); e.sessionId = text(p, t, name, json); break;
-                    case "page_url": seen = once(seen, 4, p, name); e.pageUrl = text(p, t, name, json); break;
-                    case "referrer": seen = once(seen, 5, p, name); e.referrer = text(p, t, name, json); break;
-                    case "product_id": seen = once(seen, 6, p, name); e.productId = text(p, t, name, json); break;
-                    case "product_name": seen = once(seen, 7, p, name); e.productName = text(p, t, name, json); break;
-                    case "product_category": seen = once(seen, 8, p, name); e.productCategory = text(p, t, name, json); break;
-                    case "product_price": seen = once(seen, 9, p, name); e.productPriceCents = price(p, t); break;
-                    case "quantity": seen = once(seen, 10, p, name); e.quantity = integer(p, t, name, 1); break;
-                    case "search_query": seen = once(seen, 11, p, name); e.searchQuery = text(p, t, name, json); break;
-                    case "search_results_count": seen = once(seen, 12, p, name); e.searchResultsCount = integer(p, t, name, 0); break;
-                    case "device_type": seen = once(seen, 13, p, name); e.deviceType = lower(text(p, t, name, json)); break;
-                    case "browser": seen = once(seen, 14, p, name); e.browser = text(p, t, name, json); break;
-                    case "browser_version": seen = once(seen, 15, p, name); e.browserVersion = text(p, t, name, json); break;
-                    case "os": seen = once(seen, 16, p, name); e.os = text(p, t, name, json); break;
-                    case "user_agent": seen = once(seen, 17, p, name); e.userAgent = text(p, t, name, json); break;
-                    case "ip_address": seen = once(seen, 18, p, name); e.ipAddress = text(p, t, name, json); break;
-                    case "email": seen = once(seen, 19, p, name); e.email = text(p, t, name, json); break;
-                    case "country": seen = once(seen, 20, p, name); e.country = text(p, t, name, json); break;
-                    case "city": seen = once(seen, 21, p, name); e.city = text(p, t, name, json); break;
-                    default:
+                    case USER_ID: e.userId = text(p, t, name, json); break;
+                    case SESSION_ID: e.sessionId = text(p, t, name, json); break;
+                    case PAGE_URL: e.pageUrl = text(p, t, name, json); break;
+                    case REFERRER: e.referrer = text(p, t, name, json); break;
+                    case PRODUCT_ID: e.productId = text(p, t, name, json); break;
+                    case PRODUCT_NAME: e.productName = text(p, t, name, json); break;
+                    case PRODUCT_CATEGORY: e.productCategory = text(p, t, name, json); break;
+                    case PRODUCT_PRICE: e.productPriceCents = price(p, t); break;
+                    case QUANTITY: e.quantity = integer(p, t, name, 1); break;
+                    case SEARCH_QUERY: e.searchQuery = text(p, t, name, json); break;
+                    case SEARCH_RESULTS_COUNT: e.searchResultsCount = integer(p, t, name, 0); break;
+                    case DEVICE_TYPE: e.deviceType = lower(text(p, t, name, json)); break;
+                    case BROWSER: e.browser = text(p, t, name, json); break;
+                    case BROWSER_VERSION: e.browserVersion = text(p, t, name, json); break;
+                    case OS: e.os = text(p, t, name, json); break;
+                    case USER_AGENT: e.userAgent = text(p, t, name, json); break;
+                    case IP_ADDRESS: e.ipAddress = text(p, t, name, json); break;
+                    case EMAIL: e.email = text(p, t, name, json); break;
+                    case COUNTRY: e.country = text(p, t, name, json); break;
+                    case CITY: e.city = text(p, t, name, json); break;
+                    default: // EXTRA
                         if (e.extra != null && e.extra.containsKey(name) || nullExtras != null && nullExtras.contains(name)) {
                             throw duplicate(p, name);
                         }
@@ -122,12 +126,59 @@ public final class EventParser implements Serializable {
     }
 
     /**
+     * The schema's top-level fields; a field's ordinal is its bit in the duplicate-key check of
+     * {@link #once}. {@code EXTRA} stands for any other name (kept in {@code extra}).
+     */
+    private enum Field {
+        EVENT_ID("event_id"),
+        EVENT_TYPE("event_type"),
+        USER_ID("user_id"),
+        SESSION_ID("session_id"),
+        PAGE_URL("page_url"),
+        REFERRER("referrer"),
+        PRODUCT_ID("product_id"),
+        PRODUCT_NAME("product_name"),
+        PRODUCT_CATEGORY("product_category"),
+        PRODUCT_PRICE("product_price"),
+        QUANTITY("quantity"),
+        SEARCH_QUERY("search_query"),
+        SEARCH_RESULTS_COUNT("search_results_count"),
+        DEVICE_TYPE("device_type"),
+        BROWSER("browser"),
+        BROWSER_VERSION("browser_version"),
+        OS("os"),
+        USER_AGENT("user_agent"),
+        IP_ADDRESS("ip_address"),
+        EMAIL("email"),
+        COUNTRY("country"),
+        CITY("city"),
+        TIMESTAMP("timestamp"),
+        EXTRA(null);
+
+        static final Map<String, Field> BY_NAME = new HashMap<>();
+
+        static {
+            for (Field f : values()) {
+                if (f.jsonName != null) {
+                    BY_NAME.put(f.jsonName, f);
+                }
+            }
+        }
+
+        final String jsonName;
+
+        Field(String jsonName) {
+            this.jsonName = jsonName;
+        }
+    }
+
+    /**
      * Duplicate keys make a record malformed. The top level is checked here with a bit per known
      * field, far cheaper than Jackson's detector, which builds a hash set for every record; nested
      * values switch Jackson's detector on (see {@link #anyValue}).
      */
-    private static long once(long seen, int field, JsonParser p, String name) throws JsonParseException {
-        long bit = 1L << field;
+    private static long once(long seen, Field field, JsonParser p, String name) throws JsonParseException {
+        long bit = 1L << field.ordinal();
         if ((seen & bit) != 0) {
             throw duplicate(p, name);
         }
