@@ -169,6 +169,30 @@ class LocalRunnerTest {
                 .anyMatch(l -> l.startsWith("This run only (resumed from ") && l.contains("ACCOUNTING in=1000 = written "));
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aFailedSavepointSaysSoKeepsTheJobRunningAndASecondCtrlCStopsWithoutOne(@TempDir Path dir) throws Exception {
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 23).write(TrafficGenerator.generate(GeneratorSettings.defaults().seed(23)
+                .records(500).days(1).start(Instant.parse("2026-03-01T00:00:00Z"))));
+        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.writeString(dir.resolve("checkpoints/savepoints"), "a file where the savepoint folder would go");
+        Process run = startRunner(dir, new String[] {"--input.path", dir.resolve("raw").toString(), "--output.lake.path", dir.resolve("lake").toString(),
+                "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--checkpoint.dir", dir.resolve("checkpoints").toString(),
+                "--checkpoint.interval", "1s", "--web-ui.enabled", "false"});
+        ProcessLines.awaitLine(run, line -> line.contains("500 records:"));
+
+        new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
+        ProcessLines.awaitLine(run, line -> line.equals("The savepoint failed, the job runs on: Failed to create savepoint directory at file:"
+                + dir.resolve("checkpoints/savepoints") + " (FileAlreadyExistsException: " + dir.resolve("checkpoints/savepoints")
+                + "). Press Ctrl+C again to stop without one (its last checkpoint is kept)."));
+        assertThat(run.isAlive()).isTrue();
+        new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
+        ProcessLines out = ProcessLines.of(run);
+
+        assertThat(out.exitCode).isEqualTo(130);
+        assertThat(out.lines).contains("SIGINT: stopping without a savepoint; the last checkpoint is kept: resume with --resume.from latest");
+    }
+
     private static Process startRunner(Path dir, String[] args, String... more) throws java.io.IOException {
         List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()));

@@ -91,17 +91,39 @@ public final class ContinuousRun {
     void stop(String why) {
         CompletableFuture<String> started = new CompletableFuture<>();
         if (!savepoint.compareAndSet(null, started)) {
+            if (savepoint.get().isCompletedExceptionally()) {
+                out.println(why + ": stopping without a savepoint; the last checkpoint is kept: resume with --resume.from latest");
+                System.exit(130);
+            }
             out.println(why + ": already stopping, waiting for the savepoint to complete");
             return;
         }
         out.println(why + ": stopping the job with a savepoint in " + savepointDir + " (nothing read is lost) ...");
         job.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL).whenComplete((path, failure) -> {
             if (failure != null) {
+                out.println("The savepoint failed, the job runs on: " + rootMessage(failure)
+                        + ". Press Ctrl+C again to stop without one (its last checkpoint is kept).");
                 started.completeExceptionally(failure);
             } else {
                 started.complete(path);
             }
         });
+    }
+
+    /** The innermost cause, with the message of the one around it (a bare path or code says little alone). */
+    private static String rootMessage(Throwable failure) {
+        Throwable outer = failure;
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            outer = root;
+            root = root.getCause();
+        }
+        String inner = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+        return outer == root || outer.getMessage() == null ? inner : firstLine(outer.getMessage()) + " (" + inner + ")";
+    }
+
+    private static String firstLine(String message) {
+        return message.lines().findFirst().orElse("");
     }
 
     private void reportProgress() {
