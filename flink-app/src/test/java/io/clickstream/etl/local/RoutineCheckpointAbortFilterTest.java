@@ -22,14 +22,20 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The local logging drops a declined-while-closing checkpoint's warning and nothing else. */
-class FinishingTaskCheckpointFilterTest {
+/** The local logging drops the warnings of checkpoints that the job's own ending aborted, and nothing else. */
+class RoutineCheckpointAbortFilterTest {
 
-    private final FinishingTaskCheckpointFilter filter = FinishingTaskCheckpointFilter.create(null, null);
+    private final RoutineCheckpointAbortFilter filter = RoutineCheckpointAbortFilter.create(null, null);
 
     @Test
     void aCheckpointDeclinedByAClosingTaskIsDropped() {
         assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING))))
+                .isEqualTo(Filter.Result.DENY);
+    }
+
+    @Test
+    void aPeriodicCheckpointAbortedByAStopWithSavepointIsDropped() {
+        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND))))
                 .isEqualTo(Filter.Result.DENY);
     }
 
@@ -67,7 +73,7 @@ class FinishingTaskCheckpointFilterTest {
 
         assertThat(errors).isEmpty();
         assertThat(config.getLoggerConfig("org.apache.flink.runtime.checkpoint.CheckpointFailureManager").getFilter())
-                .isInstanceOf(FinishingTaskCheckpointFilter.class);
+                .isInstanceOf(RoutineCheckpointAbortFilter.class);
     }
 
     private static LogEvent warning(Throwable thrown) {
