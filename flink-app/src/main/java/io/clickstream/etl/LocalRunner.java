@@ -14,6 +14,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -164,6 +165,8 @@ public final class LocalRunner {
 
     /** The largest parallelism at which the embedded cluster uses {@link #LARGE_NETWORK_BUFFERS}. */
     static final int LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM = 8;
+    /** How often a continuous run prints its progress (when something changed). */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     private static final MemorySize LARGE_NETWORK_BUFFERS = MemorySize.parse("256kb");
 
     /**
@@ -184,20 +187,7 @@ public final class LocalRunner {
         // Starting the embedded cluster keeps one thread busy for a second or two; compile the
         // user-agent patterns meanwhile on another.
         UserAgentClassifier.preload();
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, config.webUiPort);
-        if (!config.webUiEnabled) {
-            // The embedded cluster serves REST even without the web UI: on any free port, so that a
-            // second local run (a benchmark, a test) never collides with one on web-ui.port.
-            conf.set(RestOptions.BIND_PORT, "0");
-        }
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism);
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism);
-        conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, networkBufferSize(config.parallelism));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        Configuration conf = cluster(config);
         // Always on a file system: memory-backed checkpoints are capped at 5 MB, far below real dedup state.
         String checkpoints = checkpointDir(config);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -228,7 +218,7 @@ public final class LocalRunner {
             Path lake = localPath(config.lakePath).orElse(null);
             System.out.println("Running until stopped: Ctrl+C stops with a savepoint; progress is printed as objects are read.");
             ContinuousRun.Outcome outcome = new ContinuousRun(env.executeAsync("clickstream-etl"), savepointDir(config), lake, System.out)
-                    .await(Duration.ofSeconds(5));
+                    .await(PROGRESS_EVERY);
             accounting = outcome.accounting;
             if (outcome.savepoint != null) {
                 System.out.println("Stopped with a savepoint: " + outcome.savepoint);
@@ -242,5 +232,27 @@ public final class LocalRunner {
         System.out.println(from == null ? accounting.toString()
                 : "This run only (resumed from " + from + "; what the earlier run read is in its own accounting): " + accounting);
         return accounting;
+    }
+
+    /** The embedded cluster: ports, slots, network buffers, restarts and how often tasks report. */
+    static Configuration cluster(JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, config.webUiPort);
+        if (!config.webUiEnabled) {
+            // The embedded cluster serves REST even without the web UI: on any free port, so that a
+            // second local run (a benchmark, a test) never collides with one on web-ui.port.
+            conf.set(RestOptions.BIND_PORT, "0");
+        }
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism);
+        conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, networkBufferSize(config.parallelism));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        // Tasks send their accumulators with their heartbeats, every 10 s by default: the progress line
+        // would say nothing was read while the lake already shows the files. In one JVM a heartbeat is cheap.
+        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, PROGRESS_EVERY.dividedBy(5));
+        return conf;
     }
 }

@@ -9,6 +9,9 @@ import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
 import io.clickstream.generator.TrafficGenerator;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,16 @@ class LocalRunnerTest {
     private static final String SECRET = "s3cr3t-pseudonym-key-0123456789";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void tasksReportTheirCountersMoreOftenThanTheProgressLineIsPrinted(@TempDir Path dir) {
+        // A continuous run's progress comes from the accumulators that tasks send with their heartbeats.
+        Configuration cluster = LocalRunner.cluster(JobConfig.fromMap(Map.of("input.path", dir.resolve("raw").toString(),
+                "output.lake.path", dir.resolve("lake").toString(), "output.dead-letter.path", dir.resolve("dead-letter").toString())));
+
+        assertThat(cluster.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)).isLessThan(LocalRunner.PROGRESS_EVERY);
+        assertThat(cluster.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT)).isGreaterThan(cluster.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL));
+    }
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)

@@ -11,16 +11,30 @@ import org.apache.logging.log4j.core.config.plugins.PluginAttribute;
 import org.apache.logging.log4j.core.config.plugins.PluginFactory;
 import org.apache.logging.log4j.core.filter.AbstractFilter;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
- * Drops Flink's warning, with its stack trace, about a periodic checkpoint that the job's own
- * ending made pointless. Two cases: near the end of a bounded run (a backfill, the generator) a
- * checkpoint meets a task that is closing and is declined; and when a run stops with a savepoint
- * (Ctrl+C), a periodic checkpoint still in flight is aborted as the coordinator suspends. Neither
- * fails anything. Every other checkpoint failure is still logged. Used by the local runs'
- * {@code log4j2.properties}.
+ * Drops Flink's log lines, with their stack traces, about a periodic checkpoint that the job's own
+ * ending made pointless. Near the end of a bounded run (a backfill, the generator) a checkpoint
+ * meets a task that is closing and is declined. When a run stops with a savepoint (Ctrl+C), the
+ * periodic scheduler stops and a checkpoint being triggered or still in flight is aborted; if the
+ * operator coordinators never saw it, the job master then logs an error while telling them of the
+ * abort (the abort is for a checkpoint they have nothing of). None of these fails anything: the
+ * savepoint is taken and the job ends normally. Every other checkpoint failure is still logged.
+ * Used by the local runs' {@code log4j2.properties}.
  */
 @Plugin(name = "RoutineCheckpointAbortFilter", category = Node.CATEGORY, elementType = Filter.ELEMENT_TYPE)
 public final class RoutineCheckpointAbortFilter extends AbstractFilter {
+    /** The reasons a checkpoint fails only because its job is finishing or stopping. */
+    private static final Set<CheckpointFailureReason> ENDING = EnumSet.of(
+            CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING,
+            CheckpointFailureReason.PERIODIC_SCHEDULER_SHUTDOWN,
+            CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND,
+            CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN);
+
+    /** Flink 1.20's {@code SubtaskGatewayImpl}, told of the abort of a checkpoint its coordinator never saw. */
+    static final String ABORT_OF_AN_UNSEEN_CHECKPOINT = "Trying to open gateway for unseen checkpoint";
 
     private RoutineCheckpointAbortFilter(Result onMatch, Result onMismatch) {
         super(onMatch, onMismatch);
@@ -38,11 +52,10 @@ public final class RoutineCheckpointAbortFilter extends AbstractFilter {
     }
 
     private static boolean routine(Throwable thrown) {
-        if (!(thrown instanceof CheckpointException)) {
-            return false;
+        if (thrown instanceof CheckpointException) {
+            return ENDING.contains(((CheckpointException) thrown).getCheckpointFailureReason());
         }
-        CheckpointFailureReason reason = ((CheckpointException) thrown).getCheckpointFailureReason();
-        return reason == CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING
-                || reason == CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND;
+        return thrown instanceof IllegalStateException && thrown.getMessage() != null
+                && thrown.getMessage().startsWith(ABORT_OF_AN_UNSEEN_CHECKPOINT);
     }
 }

@@ -29,26 +29,38 @@ class RoutineCheckpointAbortFilterTest {
 
     @Test
     void aCheckpointDeclinedByAClosingTaskIsDropped() {
-        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING))))
+        assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING))))
                 .isEqualTo(Filter.Result.DENY);
     }
 
     @Test
     void aPeriodicCheckpointAbortedByAStopWithSavepointIsDropped() {
-        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND))))
+        for (CheckpointFailureReason stopping : new CheckpointFailureReason[] {CheckpointFailureReason.PERIODIC_SCHEDULER_SHUTDOWN,
+                CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND, CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN}) {
+            assertThat(filter.filter(logged(new CheckpointException(stopping)))).as("%s", stopping).isEqualTo(Filter.Result.DENY);
+        }
+    }
+
+    @Test
+    void theJobMastersErrorOnTheAbortOfACheckpointItsCoordinatorsNeverSawIsDropped() {
+        // As Flink 1.20 words it when the stop aborts a checkpoint before the coordinators were asked for theirs.
+        assertThat(filter.filter(logged(new IllegalStateException(
+                "Trying to open gateway for unseen checkpoint: latest known checkpoint = 41, incoming checkpoint = 42"))))
                 .isEqualTo(Filter.Result.DENY);
     }
 
     @Test
     void everyOtherCheckpointFailureIsStillLogged() {
-        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.CHECKPOINT_EXPIRED)))).isEqualTo(Filter.Result.NEUTRAL);
-        assertThat(filter.filter(warning(new CheckpointException(CheckpointFailureReason.IO_EXCEPTION)))).isEqualTo(Filter.Result.NEUTRAL);
-        assertThat(filter.filter(warning(new IllegalStateException("task is closing")))).isEqualTo(Filter.Result.NEUTRAL);
-        assertThat(filter.filter(warning(null))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.CHECKPOINT_EXPIRED)))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.IO_EXCEPTION)))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.TASK_FAILURE)))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(logged(new IllegalStateException("task is closing")))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(logged(new IllegalStateException((String) null)))).isEqualTo(Filter.Result.NEUTRAL);
+        assertThat(filter.filter(logged(null))).isEqualTo(Filter.Result.NEUTRAL);
     }
 
     @Test
-    void theLocalLoggingConfigurationLoadsWithItOnFlinksCheckpointFailureLogger() throws Exception {
+    void theLocalLoggingConfigurationLoadsWithItOnFlinksCheckpointFailureAndJobMasterLoggers() throws Exception {
         List<String> errors = new ArrayList<>();
         StatusListener listener = new StatusListener() {
             public void log(StatusData data) {
@@ -74,9 +86,11 @@ class RoutineCheckpointAbortFilterTest {
         assertThat(errors).isEmpty();
         assertThat(config.getLoggerConfig("org.apache.flink.runtime.checkpoint.CheckpointFailureManager").getFilter())
                 .isInstanceOf(RoutineCheckpointAbortFilter.class);
+        assertThat(config.getLoggerConfig("org.apache.flink.runtime.rpc.pekko.FencedPekkoRpcActor").getFilter())
+                .isInstanceOf(RoutineCheckpointAbortFilter.class);
     }
 
-    private static LogEvent warning(Throwable thrown) {
+    private static LogEvent logged(Throwable thrown) {
         return Log4jLogEvent.newBuilder().setLevel(Level.WARN).setMessage(new SimpleMessage("Failed to trigger or complete checkpoint 3"))
                 .setThrown(thrown).build();
     }
