@@ -34,7 +34,7 @@ public final class RoutineCheckpointAbortFilter extends AbstractFilter {
             CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN);
 
     /** Flink 1.20's {@code SubtaskGatewayImpl}, told of the abort of a checkpoint its coordinator never saw. */
-    static final String ABORT_OF_AN_UNSEEN_CHECKPOINT = "Trying to open gateway for unseen checkpoint";
+    private static final String ABORT_OF_AN_UNSEEN_CHECKPOINT = "Trying to open gateway for unseen checkpoint";
 
     private RoutineCheckpointAbortFilter(Result onMatch, Result onMismatch) {
         super(onMatch, onMismatch);
