@@ -1,12 +1,16 @@
 package io.clickstream.etl.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.nio.charset.StandardCharsets;
 
 /**
  * One framed record as read from a raw object: the JSON bytes of a single object, or, when framing
  * already failed, the (possibly truncated) raw bytes with the failure. Shipped between the reader
- * and the parsers as bytes because bytes are far cheaper to shuffle than a parsed event.
+ * and the parsers as bytes because bytes are far cheaper to shuffle than a parsed event, by
+ * {@link RawRecordSerializer}.
  */
+@TypeInfo(RawRecordTypeInfo.Factory.class)
 public class RawRecord {
 
     /** The record's bytes; for a failure, the raw text kept for the dead letter. */
