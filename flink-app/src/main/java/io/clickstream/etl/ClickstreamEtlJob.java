@@ -102,7 +102,7 @@ public final class ClickstreamEtlJob {
 
         SingleOutputStreamOperator<ClickEvent> unique = DataStreamUtils
                 .reinterpretAsKeyedStream(parsed, e -> e.key, keyType)
-                .process(new DeduplicateEvents(config.dedupTtl, config.jobVersion, config.deadLetterMaxRawBytes))
+                .process(new DeduplicateEvents(config.dedupTtl, !config.bounded(), config.jobVersion, config.deadLetterMaxRawBytes))
                 // "-v2": keyed by EventKey since 2026-11; state keyed by the id's text cannot be restored.
                 .uid("deduplicate-v2").name("Drop duplicates");
 

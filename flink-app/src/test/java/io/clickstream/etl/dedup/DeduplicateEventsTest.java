@@ -5,8 +5,14 @@ import io.clickstream.etl.model.DeadLetter;
 import io.clickstream.etl.model.EventKey;
 import io.clickstream.etl.model.FailureType;
 
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -14,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.clickstream.etl.TestEvents.uuid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,17 +85,89 @@ class DeduplicateEventsTest {
         }
     }
 
+    /**
+     * A job runs for months: ids past the TTL must leave the live state, not only the snapshots.
+     * Local runs keep it on the heap, where an unbounded run checks a few more entries for expiry
+     * on each state access: five TTL windows of 10,000 new ids each leave at most two windows' worth.
+     */
+    @Test
+    void expiredIdsLeaveTheHeapStateAsNewOnesArrive() throws Exception {
+        assertThat(idsHeldAfterFiveWindows(true)).allSatisfy(held -> assertThat(held).isLessThanOrEqualTo(2 * WINDOW));
+    }
+
+    /** A bounded run does not sweep (it rarely outlives the processing-time TTL): it holds its input's ids. */
+    @Test
+    void aBoundedRunKeepsEveryIdOfItsInput() throws Exception {
+        assertThat(idsHeldAfterFiveWindows(false)).containsExactly((long) WINDOW, 2L * WINDOW, 3L * WINDOW, 4L * WINDOW, 5L * WINDOW);
+    }
+
+    private static final int WINDOW = 10_000;
+
+    private static List<Long> idsHeldAfterFiveWindows(boolean sweep) throws Exception {
+        List<Long> held = new ArrayList<>();
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness = harness(null, sweep)) {
+            for (int day = 0; day < 5; day++) {
+                harness.setStateTtlProcessingTime(day * Duration.ofHours(25).toMillis());
+                for (int i = 0; i < WINDOW; i++) {
+                    harness.processElement(event(uuid(day * WINDOW + i), 1L, "day " + day), 0);
+                }
+                held.add(idsHeld(harness));
+            }
+            assertThat(harness.extractOutputValues()).hasSize(5 * WINDOW);
+        }
+        return held;
+    }
+
+    /**
+     * On MSF the state is in RocksDB with incremental checkpoints, where only compactions can drop
+     * expired ids: Flink's TTL compaction filter must be on.
+     */
+    @Test
+    void expiredIdsLeaveRocksDbStateWhenItCompacts() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DeduplicateEvents(Duration.ofHours(24), true, "test-1", 1024)), e -> e.key, TypeInformation.of(EventKey.class))) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+            harness.setStateTtlProcessingTime(0);
+            harness.open();
+            for (int i = 0; i < 1_000; i++) {
+                harness.processElement(event(uuid(i), 1L, "old"), 0);
+            }
+            harness.setStateTtlProcessingTime(Duration.ofHours(25).toMillis());
+            for (int i = 1_000; i < 1_100; i++) {
+                harness.processElement(event(uuid(i), 1L, "new"), 0);
+            }
+            assertThat(idsHeld(harness)).isEqualTo(1_100);
+
+            ((RocksDBKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
+                    .compactState(new ValueStateDescriptor<>(DeduplicateEvents.STATE_NAME, Types.LONG));
+
+            assertThat(idsHeld(harness)).isEqualTo(100);
+        }
+    }
+
+    /** Ids physically in the backend, expired or not. */
+    private static long idsHeld(KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness) {
+        try (Stream<EventKey> keys = harness.getOperator().<EventKey>getKeyedStateBackend().getKeys(DeduplicateEvents.STATE_NAME, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness() throws Exception {
-        return harness(null);
+        return harness(null, true);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness(OperatorSubtaskState state) throws Exception {
-        DeduplicateEvents fn = new DeduplicateEvents(Duration.ofHours(24), "test-1", 1024);
+        return harness(state, true);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> harness(OperatorSubtaskState state, boolean sweep)
+            throws Exception {
+        DeduplicateEvents fn = new DeduplicateEvents(Duration.ofHours(24), sweep, "test-1", 1024);
         if (state == null) {
             return ProcessFunctionTestHarnesses.forKeyedProcessFunction(fn, e -> e.key, TypeInformation.of(EventKey.class));
         }
         KeyedOneInputStreamOperatorTestHarness<EventKey, ClickEvent, ClickEvent> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(fn), e -> e.key, TypeInformation.of(EventKey.class));
+                new KeyedProcessOperator<>(fn), e -> e.key, TypeInformation.of(EventKey.class));
         h.setup();
         h.initializeState(state);
         h.open();
