@@ -14,7 +14,7 @@ import java.io.IOException;
  * place every event is serialized. Flink's POJO serializer would do it too, but it creates each
  * record and sets each of its fields (and those of its key) by reflection, after first setting
  * them all to defaults: measured warm, 330 ns per record to write and read back against 80 ns
- * here, and about 3 % of the whole job at parallelism 2.
+ * here; in the job at parallelism 2, about 0.9 of its 34 CPU-seconds per 2,000,000 events.
  *
  * <p>Format: a flags byte, the record's bytes, the key's 128 bits, the path's bytes, line number,
  * ordinal and original size, then the failure's name and message (Flink's string encoding, where
