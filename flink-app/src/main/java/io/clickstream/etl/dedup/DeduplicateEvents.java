@@ -66,7 +66,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
                 // Full snapshots (savepoints, heap checkpoints) leave expired ids out.
                 .cleanupFullSnapshot()
                 // In RocksDB (MSF, incremental checkpoints) only compactions drop expired ids; every
-                // file is compacted at least once per TTL, so none outlives two windows.
+                // file is compacted at least once per TTL, so no id stays much more than two TTLs.
                 .cleanupInRocksdbCompactFilter(1_000, ttl)
                 // Nothing else: Flink's default for the heap checks five entries on every access.
                 .disableCleanupInBackground();

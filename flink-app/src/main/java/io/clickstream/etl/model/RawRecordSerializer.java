@@ -18,8 +18,9 @@ import java.io.IOException;
  *
  * <p>Format: a flags byte, the record's bytes, the key's 128 bits, the path's bytes, line number,
  * ordinal and original size, then the failure's name and message (Flink's string encoding, where
- * null is one byte). Raw records are never kept in state, and savepoints hold no records in
- * flight, so the format can change between builds without a migration.
+ * null is one byte). Raw records are never kept in state, and savepoints (like the job's aligned
+ * checkpoints) hold no records in flight, so the format can change between builds without a
+ * migration.
  */
 public final class RawRecordSerializer extends TypeSerializer<RawRecord> {
     private static final long serialVersionUID = 1L;
