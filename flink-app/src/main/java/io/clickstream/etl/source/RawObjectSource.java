@@ -11,18 +11,18 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.connector.file.src.impl.FileSourceReader;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * The raw objects under the input root as a source: {@link ObjectDiscoveryEnumerator} finds them
  * (a window of Firehose hour prefixes plus periodic sweeps, or one listing in bounded mode) and
- * hands them out in key order; Flink's file source reader reads them with
- * {@link FirehoseObjectFormat}, checkpointing its position in the current object. Names starting
- * with {@code .} or {@code _} are skipped as hidden. Its splits extend Flink's
- * {@code FileSourceSplit} (and read its encoding), its reader is Flink's, and its enumerator reads
- * a {@code FileSource} checkpoint, so savepoints of earlier builds restore. On a start without
+ * hands them out in key order; {@link RawObjectReader} (Flink's file source reader without its
+ * fetcher race) reads them with {@link FirehoseObjectFormat}, checkpointing its position in the
+ * current object. Names starting with {@code .} or {@code _} are skipped as hidden. Its splits
+ * extend Flink's {@code FileSourceSplit} (and read its encoding), its reader keeps their state as
+ * Flink's does, and its enumerator reads a {@code FileSource} checkpoint, so savepoints of earlier
+ * builds restore. On a start without
  * saved state the splits also carry which records the lake already holds.
  */
 public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, DiscoveryState>, ResultTypeQueryable<RawRecord> {
@@ -51,7 +51,7 @@ public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, 
 
     @Override
     public SourceReader<RawRecord, RawObjectSplit> createReader(SourceReaderContext context) {
-        return new FileSourceReader<>(context, format, context.getConfiguration());
+        return new RawObjectReader(context, format, context.getConfiguration());
     }
 
     @Override

@@ -1,0 +1,85 @@
+package io.clickstream.etl.source;
+
+import io.clickstream.etl.model.RawRecord;
+
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
+import org.apache.flink.connector.base.source.reader.fetcher.SplitFetcher;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.file.src.FileSourceSplitState;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Reads the raw objects one split at a time, as Flink's {@code FileSourceReader} does (asking for
+ * the next object when one ends, checkpointing the position in the current one), with a fetcher
+ * manager that finds its running fetcher without a race. Flink 1.20's
+ * {@link SingleThreadFetcherManager} asks whether its fetcher map is empty and then takes the first
+ * value; when the next object arrives just as the reader shuts down its idle fetcher, and the
+ * fetcher's thread is still removing itself from the map, the map is not empty but has no value,
+ * and the task fails with {@code NoSuchElementException} (FLINK-36146). One reader asks for a new
+ * object after every one it finishes, so this job meets that moment hundreds of times per run.
+ */
+final class RawObjectReader extends SingleThreadMultiplexSourceReaderBase<
+        RecordAndPosition<RawRecord>, RawRecord, RawObjectSplit, FileSourceSplitState<RawObjectSplit>> {
+
+    RawObjectReader(SourceReaderContext context, BulkFormat<RawRecord, RawObjectSplit> format, Configuration config) {
+        super(new RaceFreeFetcherManager<>(() -> new ObjectSplitReader(format, config), config),
+                new PositionTrackingEmitter(), config, context);
+    }
+
+    @Override
+    public void start() {
+        if (getNumberOfCurrentlyAssignedSplits() == 0) {
+            context.sendSplitRequest();
+        }
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, FileSourceSplitState<RawObjectSplit>> finishedSplitIds) {
+        context.sendSplitRequest();
+    }
+
+    @Override
+    protected FileSourceSplitState<RawObjectSplit> initializedState(RawObjectSplit split) {
+        return new FileSourceSplitState<>(split);
+    }
+
+    @Override
+    protected RawObjectSplit toSplitType(String splitId, FileSourceSplitState<RawObjectSplit> state) {
+        return state.toFileSourceSplit();
+    }
+
+    /** Emits each record and remembers its position, for the split's checkpointed state. */
+    private static final class PositionTrackingEmitter
+            implements RecordEmitter<RecordAndPosition<RawRecord>, RawRecord, FileSourceSplitState<RawObjectSplit>> {
+        @Override
+        public void emitRecord(RecordAndPosition<RawRecord> element, org.apache.flink.api.connector.source.SourceOutput<RawRecord> output,
+                               FileSourceSplitState<RawObjectSplit> split) {
+            output.collect(element.getRecord());
+            split.setPosition(element.getOffset(), element.getRecordSkipCount());
+        }
+    }
+
+    /** Flink's single-thread fetcher manager, taking the running fetcher in one look at the map. */
+    static class RaceFreeFetcherManager<E, S extends SourceSplit> extends SingleThreadFetcherManager<E, S> {
+
+        RaceFreeFetcherManager(Supplier<SplitReader<E, S>> splitReaders, Configuration config) {
+            super(splitReaders, config);
+        }
+
+        @Override
+        protected SplitFetcher<E, S> getRunningFetcher() {
+            Iterator<SplitFetcher<E, S>> running = fetchers.values().iterator();
+            return running.hasNext() ? running.next() : null;
+        }
+    }
+}
