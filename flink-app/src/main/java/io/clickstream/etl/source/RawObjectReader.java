@@ -2,6 +2,7 @@ package io.clickstream.etl.source;
 
 import io.clickstream.etl.model.RawRecord;
 
+import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.configuration.Configuration;
@@ -62,14 +63,16 @@ final class RawObjectReader extends SingleThreadMultiplexSourceReaderBase<
     private static final class PositionTrackingEmitter
             implements RecordEmitter<RecordAndPosition<RawRecord>, RawRecord, FileSourceSplitState<RawObjectSplit>> {
         @Override
-        public void emitRecord(RecordAndPosition<RawRecord> element, org.apache.flink.api.connector.source.SourceOutput<RawRecord> output,
-                               FileSourceSplitState<RawObjectSplit> split) {
+        public void emitRecord(RecordAndPosition<RawRecord> element, SourceOutput<RawRecord> output, FileSourceSplitState<RawObjectSplit> split) {
             output.collect(element.getRecord());
             split.setPosition(element.getOffset(), element.getRecordSkipCount());
         }
     }
 
-    /** Flink's single-thread fetcher manager, taking the running fetcher in one look at the map. */
+    /**
+     * Flink's single-thread fetcher manager, taking the running fetcher in one look at the map.
+     * Not final: its test races it against Flink's.
+     */
     static class RaceFreeFetcherManager<E, S extends SourceSplit> extends SingleThreadFetcherManager<E, S> {
 
         RaceFreeFetcherManager(Supplier<SplitReader<E, S>> splitReaders, Configuration config) {
