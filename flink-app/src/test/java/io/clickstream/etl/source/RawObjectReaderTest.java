@@ -8,6 +8,7 @@ import org.apache.flink.connector.base.source.reader.fetcher.SplitFetcher;
 import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -35,8 +36,8 @@ class RawObjectReaderTest {
         AtomicBoolean done = new AtomicBoolean();
         Thread churn = new Thread(() -> {
             while (!done.get()) {
-                manager.remove(fetcher);
-                manager.put(fetcher);
+                manager.map().remove(fetcher.fetcherId());
+                manager.map().put(fetcher.fetcherId(), fetcher);
             }
         });
         churn.start();
@@ -58,12 +59,11 @@ class RawObjectReaderTest {
         return failures;
     }
 
+    /** What the test needs of a manager: Flink's and ours differ only in the class they extend. */
     private interface Probe {
         SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> add();
 
-        void remove(SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher);
-
-        void put(SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher);
+        Map<Integer, SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit>> map();
 
         SplitFetcher<?, ?> running();
 
@@ -75,25 +75,11 @@ class RawObjectReaderTest {
             super(() -> new ObjectSplitReader(null, null), new Configuration());
         }
 
-        @Override
-        public SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> add() {
-            return createSplitFetcher();
-        }
+        public SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> add() { return createSplitFetcher(); }
 
-        @Override
-        public void remove(SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher) {
-            fetchers.remove(fetcher.fetcherId());
-        }
+        public Map<Integer, SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit>> map() { return fetchers; }
 
-        @Override
-        public void put(SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher) {
-            fetchers.put(fetcher.fetcherId(), fetcher);
-        }
-
-        @Override
-        public SplitFetcher<?, ?> running() {
-            return getRunningFetcher();
-        }
+        public SplitFetcher<?, ?> running() { return getRunningFetcher(); }
     }
 
     private static final class OurManager extends RawObjectReader.RaceFreeFetcherManager<RecordAndPosition<RawRecord>, RawObjectSplit>
@@ -102,24 +88,10 @@ class RawObjectReaderTest {
             super(() -> new ObjectSplitReader(null, null), new Configuration());
         }
 
-        @Override
-        public SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> add() {
-            return createSplitFetcher();
-        }
+        public SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> add() { return createSplitFetcher(); }
 
-        @Override
-        public void remove(SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher) {
-            fetchers.remove(fetcher.fetcherId());
-        }
+        public Map<Integer, SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit>> map() { return fetchers; }
 
-        @Override
-        public void put(SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher) {
-            fetchers.put(fetcher.fetcherId(), fetcher);
-        }
-
-        @Override
-        public SplitFetcher<?, ?> running() {
-            return getRunningFetcher();
-        }
+        public SplitFetcher<?, ?> running() { return getRunningFetcher(); }
     }
 }
