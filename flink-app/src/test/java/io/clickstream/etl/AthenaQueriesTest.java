@@ -153,6 +153,31 @@ class AthenaQueriesTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    /**
+     * A run whose input had no bad record writes no dead-letter folder (and one with no good record
+     * no lake): each is then an empty table, as an S3 prefix without objects is on Athena, and the
+     * other table still answers.
+     */
+    @Test
+    void anAbsentFolderIsAnEmptyTable() throws Exception {
+        String events = "SELECT count(*) FROM clickstream_events";
+        String deadLetters = "SELECT count(*) FROM dead_letters";
+        Path absent = dir.resolve("never-written");
+        try {
+            athena.registerTables(dir.resolve("lake"), absent);
+            assertThat(data(athena.query(deadLetters)).get(0)[0]).isEqualTo("0");
+            assertThat(Long.parseLong(data(athena.query(events)).get(0)[0])).isEqualTo(valid.size());
+            assertThat(data(athena.query(LocalAthena.sqlOf(QUERIES.resolve("15_dead_letters_by_type.sql"))))).isEmpty();
+
+            athena.registerTables(absent, dir.resolve("dead-letter"));
+            assertThat(data(athena.query(events)).get(0)[0]).isEqualTo("0");
+            assertThat(Long.parseLong(data(athena.query(deadLetters)).get(0)[0])).isPositive();
+            assertThat(absent).as("nothing is created in the user's folders").doesNotExist();
+        } finally {
+            athena.registerTables(dir.resolve("lake"), dir.resolve("dead-letter"));
+        }
+    }
+
     @Test
     void theAthenaDdlDeclaresExactlyTheLakeSchema() throws Exception {
         String ddl = Files.readString(QUERIES.resolve("ddl/clickstream_events.sql"));

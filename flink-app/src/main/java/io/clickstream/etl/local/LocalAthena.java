@@ -46,11 +46,14 @@ public final class LocalAthena implements AutoCloseable {
     private final Process server;
     private final String jdbcUrl;
     private final Connection connection;
+    /** Trino's working folder, which also holds the empty stand-ins of {@link #existingOrEmpty}. */
+    private final Path work;
 
-    private LocalAthena(Process server, String jdbcUrl, Connection connection) {
+    private LocalAthena(Process server, String jdbcUrl, Connection connection, Path work) {
         this.server = server;
         this.jdbcUrl = jdbcUrl;
         this.connection = connection;
+        this.work = work;
     }
 
     /**
@@ -141,7 +144,7 @@ public final class LocalAthena implements AutoCloseable {
                      ResultSet rs = s.executeQuery("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
-                        return new LocalAthena(server, url, c);
+                        return new LocalAthena(server, url, c, work);
                     }
                 }
                 c.close();
@@ -155,19 +158,37 @@ public final class LocalAthena implements AutoCloseable {
         throw new IllegalStateException("Trino did not answer within 120 s; see " + work.resolve("server.log").toAbsolutePath(), last);
     }
 
-    /** Registers the lake and the dead letters as Athena's tables and loads their partitions. */
-    public void registerTables(Path lake, Path deadLetters) throws SQLException {
+    /**
+     * Registers the lake and the dead letters as Athena's tables and loads their partitions. A
+     * folder that does not exist (a run whose input had no bad record writes no dead letters) is an
+     * empty table, as an S3 prefix without objects is on Athena.
+     */
+    public void registerTables(Path lake, Path deadLetters) throws SQLException, IOException {
         execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + DATABASE);
         execute("DROP TABLE IF EXISTS " + DATABASE + ".clickstream_events");
         execute("CREATE TABLE " + DATABASE + ".clickstream_events (" + lakeColumns() + ", year varchar, month varchar, day varchar) WITH ("
-                + "external_location = '" + localUri(lake) + "', format = 'PARQUET', partitioned_by = ARRAY['year', 'month', 'day'])");
+                + "external_location = '" + localUri(existingOrEmpty(lake, "lake")) + "', format = 'PARQUET', partitioned_by = ARRAY['year', 'month', 'day'])");
         execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'clickstream_events', 'FULL')");
         execute("DROP TABLE IF EXISTS " + DATABASE + ".dead_letters");
         execute("CREATE TABLE " + DATABASE + ".dead_letters (field varchar, rule varchar, message varchar, source_file varchar, "
                 + "line_number bigint, source_record bigint, failure_time varchar, job_version varchar, raw_truncated boolean, raw_bytes bigint, raw_text varchar, "
-                + "failure_type varchar, processing_date varchar) WITH (external_location = '" + localUri(deadLetters) + "', "
+                + "failure_type varchar, processing_date varchar) WITH (external_location = '" + localUri(existingOrEmpty(deadLetters, "dead-letters")) + "', "
                 + "format = 'JSON', partitioned_by = ARRAY['failure_type', 'processing_date'])");
         execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'dead_letters', 'FULL')");
+    }
+
+    /**
+     * The folder, or an empty one of ours if it does not exist: Trino's Hive connector refuses an
+     * external location that is not a directory, where Athena reads a prefix without objects as an
+     * empty table. Never created in the user's folders, so a mistyped path stays visibly absent.
+     */
+    private Path existingOrEmpty(Path folder, String table) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return folder;
+        }
+        Path empty = work.resolve("absent").resolve(table);
+        Files.createDirectories(empty);
+        return empty;
     }
 
     /** The lake's columns in Trino types, derived from the schema the job writes. */
@@ -393,6 +414,11 @@ public final class LocalAthena implements AutoCloseable {
         LocalAthena athena = start(install(dist, work), work, javaHome);
         try {
             athena.registerTables(lake, deadLetters);
+            for (Path tableFolder : List.of(lake, deadLetters)) {
+                if (!Files.isDirectory(tableFolder)) {
+                    System.out.println("No folder " + tableFolder + " (nothing written there yet): its table is empty.");
+                }
+            }
             for (Path q : queries) {
                 String sql = sqlOf(q);
                 System.out.println("\n" + q.getFileName() + ": " + sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", ""));
