@@ -6,6 +6,7 @@ import io.clickstream.etl.config.SecretsManagerSecrets;
 import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.enrich.UserAgentClassifier;
 import io.clickstream.etl.local.ContinuousRun;
+import io.clickstream.etl.local.EmbeddedCluster;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
@@ -168,6 +169,7 @@ public final class LocalRunner {
     /** How often a continuous run prints its progress (when something changed). */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     private static final MemorySize LARGE_NETWORK_BUFFERS = MemorySize.parse("256kb");
+    private static final Duration CLUSTER_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Network buffers of 256 KiB instead of Flink's 32 KiB while they fit. Every buffer the reader
@@ -201,9 +203,13 @@ public final class LocalRunner {
         }
         initializeFileSystems(conf, config);
 
-        StreamExecutionEnvironment env = config.webUiEnabled
-                ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
-                : StreamExecutionEnvironment.createLocalEnvironment(conf);
+        // Closed before the JVM exits: else the cluster's working folder and RPC jar stay in the temp folder.
+        try (EmbeddedCluster cluster = new EmbeddedCluster(CLUSTER_SHUTDOWN_TIMEOUT)) {
+            return run(config, cluster.environment(conf), from);
+        }
+    }
+
+    private static Accounting run(JobConfig config, StreamExecutionEnvironment env, String from) throws Exception {
         env.setParallelism(config.parallelism);
         env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
 

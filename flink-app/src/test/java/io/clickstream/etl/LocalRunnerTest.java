@@ -159,6 +159,8 @@ class LocalRunnerTest {
         ProcessLines stopped = ProcessLines.of(run);
 
         assertThat(stopped.exitCode).as("%s", stopped.lines).isZero();
+        // Stopped cleanly, the runner waited for its embedded cluster's shutdown: nothing left in the temp folder.
+        assertThat(new JvmTempFolder(dir).leftovers()).isEmpty();
         assertThat(stopped.lines).anyMatch(l -> l.startsWith("SIGINT: stopping the job with a savepoint in " + dir.resolve("checkpoints").toUri() + "savepoints"))
                 .anyMatch(l -> l.startsWith("ACCOUNTING in=2000 = written ") && l.contains("BALANCED"));
         String savepoint = stopped.lines.stream().filter(l -> l.startsWith("Stopped with a savepoint: "))
@@ -206,9 +208,10 @@ class LocalRunnerTest {
         assertThat(out.lines).contains("SIGINT: stopping without a savepoint; the last checkpoint is kept: resume with --resume.from latest");
     }
 
+    /** The local runner in its own JVM, with its own temp folder {@code dir/jvm-tmp}. */
     private static Process startRunner(Path dir, String[] args, String... more) throws java.io.IOException {
         List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()));
+                new JvmTempFolder(dir).option(), "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()));
         command.addAll(Arrays.asList(args));
         command.addAll(Arrays.asList(more));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();

@@ -252,8 +252,12 @@ public final class Benchmark {
         Files.createDirectories(raw);
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
+        // One temp folder for both JVMs, deleted when both are gone.
+        Path tmp = dir.resolve("jvm-tmp");
+        String tmpOption = tmpOption(tmp);
         List<String> jobCommand = new ArrayList<>(List.of(java));
         jobCommand.addAll(THROUGHPUT_JVM);
+        jobCommand.add(tmpOption);
         jobCommand.addAll(List.of("-cp", cp, "io.clickstream.etl.LocalRunner",
                 "--input.path", raw.toAbsolutePath().toString(), "--output.lake.path", lake.toAbsolutePath().toString(),
                 "--output.dead-letter.path", dir.resolve("dead-letter").toAbsolutePath().toString(),
@@ -262,7 +266,7 @@ public final class Benchmark {
         Process job = new ProcessBuilder(jobCommand)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile()).start();
         long started = System.nanoTime();
-        Process generator = new ProcessBuilder(java, "-Xmx2g", "-cp", cp, "io.clickstream.generator.job.GeneratorJob",
+        Process generator = new ProcessBuilder(java, "-Xmx2g", tmpOption, "-cp", cp, "io.clickstream.generator.job.GeneratorJob",
                 "--target", "local", "--output.path", raw.toAbsolutePath().toString(), "--rate", Double.toString(rate),
                 "--duration", seconds + "s", "--time.mode", "live")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("generator.log").toFile()).start();
@@ -329,6 +333,8 @@ public final class Benchmark {
             generator.destroyForcibly();
             job.destroyForcibly();
             job.waitFor();
+            generator.waitFor();
+            deleteTree(tmp);
         }
     }
 
@@ -352,6 +358,8 @@ public final class Benchmark {
         command.add(task.cores == 1 ? "0" : "0-" + (task.cores - 1));
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(task.jvm);
+        Path tmp = out.resolveSibling("jvm-tmp");
+        command.add(tmpOption(tmp));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BenchTask.class.getName());
@@ -363,7 +371,9 @@ public final class Benchmark {
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0 || !output.contains("RESULT ")) {
+        int exitCode = process.waitFor();
+        deleteTree(tmp);
+        if (exitCode != 0 || !output.contains("RESULT ")) {
             throw new IllegalStateException(task.label + " failed:\n" + output);
         }
         String line = output.substring(output.lastIndexOf("RESULT ") + 7).split("\n")[0];
@@ -442,6 +452,16 @@ public final class Benchmark {
         } catch (IOException e) {
             return "unknown CPU";
         }
+    }
+
+    /**
+     * Gives a child JVM its own, empty temp folder. Flink unpacks a 21 MB RPC jar and makes working
+     * folders there for every embedded cluster; a JVM that exits before its cluster has shut down (the
+     * Flink SQL peer) or is killed (the live streams) leaves them, and the benchmark deletes them.
+     */
+    private static String tmpOption(Path folder) throws IOException {
+        deleteTree(folder);
+        return "-Djava.io.tmpdir=" + Files.createDirectories(folder).toAbsolutePath();
     }
 
     private static void deleteTree(Path root) throws IOException {
