@@ -105,9 +105,9 @@ public final class LocalDemo {
 
         LakeQueries queries = new LakeQueries(lake, deadLetters);
         try {
-            for (Map.Entry<String, String> q : LakeQueries.DEMO.entrySet()) {
-                System.out.println("\n" + q.getKey());
-                System.out.print(queries.table(q.getValue()));
+            for (LakeQueries.Question q : LakeQueries.DEMO) {
+                System.out.println("\n" + q.title);
+                System.out.print(queries.answer(q));
             }
         } finally {
             queries.close();
