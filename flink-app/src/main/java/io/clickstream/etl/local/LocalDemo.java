@@ -3,6 +3,7 @@ package io.clickstream.etl.local;
 import io.clickstream.etl.LocalRunner;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.generator.Fate;
 import io.clickstream.generator.FirehoseLocalWriter;
 import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +85,8 @@ public final class LocalDemo {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(settings);
         List<Path> objects = FirehoseLocalWriter.withDefaults(raw, settings.seed).write(traffic);
         Files.write(data.resolve(MARKER), objects.stream().map(o -> raw.relativize(o).toString()).collect(Collectors.toList()));
-        System.out.printf("Wrote %,d records (with malformed records, duplicates, PII and back-to-back JSON) in %,d GZIP objects to %s%n",
-                traffic.size(), objects.size(), raw);
+        System.out.printf("Wrote %,d records in %,d GZIP objects to %s: %s; with personal data and back-to-back JSON%n",
+                traffic.size(), objects.size(), raw, mix(traffic));
 
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", raw.toAbsolutePath().toString());
@@ -116,6 +118,14 @@ public final class LocalDemo {
         System.out.println("\n" + accounting);
         System.out.print(closing(data, config.webUiPort));
         System.exit(accounting.balanced() ? 0 : 1);
+    }
+
+    /** What the generated records are, from the generator's own record of each: small inputs may have no faults at all. */
+    static String mix(List<GeneratedRecord> traffic) {
+        Map<Fate, Long> counts = traffic.stream().collect(Collectors.groupingBy(GeneratedRecord::fate, () -> new EnumMap<>(Fate.class), Collectors.counting()));
+        return String.format(java.util.Locale.ROOT, "%,d valid, %,d retries, %,d malformed, %,d breaking the schema, %,d reusing an id with other content, %,d oversized",
+                counts.getOrDefault(Fate.VALID, 0L), counts.getOrDefault(Fate.DUPLICATE, 0L), counts.getOrDefault(Fate.MALFORMED, 0L),
+                counts.getOrDefault(Fate.SCHEMA_VIOLATION, 0L), counts.getOrDefault(Fate.ID_CONFLICT, 0L), counts.getOrDefault(Fate.OVERSIZED, 0L));
     }
 
     /**

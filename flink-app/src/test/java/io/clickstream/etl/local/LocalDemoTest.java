@@ -1,5 +1,9 @@
 package io.clickstream.etl.local;
 
+import io.clickstream.generator.Fate;
+import io.clickstream.generator.GeneratedRecord;
+import io.clickstream.generator.GeneratorSettings;
+import io.clickstream.generator.TrafficGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -99,5 +104,21 @@ class LocalDemoTest {
         Files.writeString(data.resolve("lake/part.parquet"), "x");
         Files.createDirectories(data.resolve("checkpoints/chk-1"));
         return data;
+    }
+
+    @Test
+    void sayingWhatWasWrittenCountsEachKindOfRecordAsTheGeneratorMadeIt() {
+        List<GeneratedRecord> few = TrafficGenerator.generate(
+                GeneratorSettings.defaults().records(20).days(1).seed(42));
+        List<GeneratedRecord> many = TrafficGenerator.generate(
+                GeneratorSettings.defaults().records(20_000).days(1).seed(42));
+        long valid = many.stream().filter(r -> r.fate() == Fate.VALID).count();
+        long malformed = many.stream().filter(r -> r.fate() == Fate.MALFORMED).count();
+
+        // Twenty records happen to hold no fault: the line must not claim any.
+        assertThat(LocalDemo.mix(few)).isEqualTo("20 valid, 0 retries, 0 malformed, 0 breaking the schema, 0 reusing an id with other content, 0 oversized");
+        assertThat(malformed).isPositive();
+        assertThat(LocalDemo.mix(many)).startsWith(String.format(Locale.ROOT, "%,d valid, ", valid))
+                .contains(String.format(Locale.ROOT, ", %,d malformed, ", malformed));
     }
 }
