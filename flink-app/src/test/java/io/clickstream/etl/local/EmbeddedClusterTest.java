@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** The local runner's embedded cluster: it runs the job, and once closed nothing of it is left in the temp folder. */
 class EmbeddedClusterTest {
@@ -39,6 +40,20 @@ class EmbeddedClusterTest {
         assertThat(result.isJobExecutionResult()).isTrue();
         assertThat(clusterFilesWhileRunning).isTrue();
         assertThat(entries(tmp)).isEmpty();
+    }
+
+    @Test
+    void aClusterSlowToShutDownDoesNotFailTheRunThatUsedIt(@TempDir Path tmp) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.TMP_DIRS, tmp.toString());
+        conf.set(RestOptions.BIND_PORT, "0");
+        EmbeddedCluster cluster = new EmbeddedCluster(Duration.ZERO); // a shutdown takes about 0.1 s
+        StreamExecutionEnvironment env = cluster.environment(conf);
+        env.fromSequence(1, 10).sinkTo(new DiscardingSink<>());
+        JobExecutionResult result = env.execute("embedded-cluster-timeout-test");
+
+        assertThatCode(cluster::close).doesNotThrowAnyException();
+        assertThat(result.isJobExecutionResult()).isTrue();
     }
 
     private static java.util.List<String> entries(Path folder) throws Exception {
