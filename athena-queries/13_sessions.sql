@@ -12,5 +12,6 @@ SELECT count(*) AS sessions,
        approx_percentile(events, 0.5) AS median_events,
        round(avg(seconds) / 60.0, 1) AS avg_minutes,
        approx_percentile(seconds, 0.9) AS p90_seconds,
-       round(100.0 * count_if(events = 1) / count(*), 2) AS bounce_rate_pct
+       -- NULLIF: no sessions yet (an empty lake) is no bounce rate, not a division by zero.
+       round(100.0 * count_if(events = 1) / NULLIF(count(*), 0), 2) AS bounce_rate_pct
 FROM sessions

@@ -179,6 +179,41 @@ class AthenaQueriesTest {
     }
 
     @Test
+    void everyQueryAnswersOverAnEmptyLake() throws Exception {
+        // A new deployment's tables are empty until the first objects are processed: no query may fail then.
+        Map<String, String> failures = new java.util.TreeMap<>();
+        try {
+            athena.registerTables(dir.resolve("no-lake-yet"), dir.resolve("no-dead-letters-yet"));
+            assertThat(data(athena.query("SELECT count(*) FROM clickstream_events")).get(0)[0]).isEqualTo("0");
+            for (Path file : queryFiles()) {
+                try {
+                    athena.query(LocalAthena.sqlOf(file));
+                } catch (java.sql.SQLException e) {
+                    failures.put(file.getFileName().toString(), e.getMessage());
+                }
+            }
+        } finally {
+            athena.registerTables(dir.resolve("lake"), dir.resolve("dead-letter"));
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void aQueryTrinoRefusesIsOneLineAndTheOthersStillRun() throws Exception {
+        Path broken = Files.writeString(Files.createDirectories(dir.resolve("own-queries")).resolve("99_broken.sql"), "-- Broken: a column the lake does not have.\nSELECT no_such_column FROM clickstream_events\n");
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+
+        List<String> failed = athena.print(List.of(broken, QUERIES.resolve("01_events_by_type.sql")),
+                new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(failed).containsExactly("99_broken.sql");
+        List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertThat(lines).anyMatch(l -> l.startsWith("FAILED on Trino: ") && l.contains("no_such_column"))
+                .contains("01_events_by_type.sql: Events by type: how many events of each type, and from how many users and sessions.")
+                .anyMatch(l -> l.startsWith("| event_type "));
+    }
+
+    @Test
     void theAthenaDdlDeclaresExactlyTheLakeSchema() throws Exception {
         String ddl = Files.readString(QUERIES.resolve("ddl/clickstream_events.sql"));
         Matcher columns = Pattern.compile("^\\s+([a-z_]+) ([a-z0-9(),<>]+),?$", Pattern.MULTILINE).matcher(ddl.substring(0, ddl.indexOf("PARTITIONED BY")));

@@ -412,6 +412,7 @@ public final class LocalAthena implements AutoCloseable {
         }
         Path javaHome = findJava(java);
         LocalAthena athena = start(install(dist, work), work, javaHome);
+        List<String> failed;
         try {
             athena.registerTables(lake, deadLetters);
             for (Path tableFolder : List.of(lake, deadLetters)) {
@@ -419,11 +420,7 @@ public final class LocalAthena implements AutoCloseable {
                     System.out.println("No folder " + tableFolder + " (nothing written there yet): its table is empty.");
                 }
             }
-            for (Path q : queries) {
-                String sql = sqlOf(q);
-                System.out.println("\n" + q.getFileName() + ": " + sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", ""));
-                System.out.print(TextTable.render(athena.query(sql)));
-            }
+            failed = athena.print(queries, System.out);
             if (keep) {
                 System.out.println("\nTrino keeps running: " + athena.jdbcUrl() + " (Ctrl+C to stop)");
                 Thread.currentThread().join();
@@ -431,6 +428,31 @@ public final class LocalAthena implements AutoCloseable {
         } finally {
             athena.close();
         }
+        if (!failed.isEmpty()) {
+            System.err.println(failed.size() + " of " + queries.size() + " queries failed on Trino: " + String.join(", ", failed));
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Runs each query file and prints its title and result table; a query Trino refuses gets its
+     * error on one line, and the others still run.
+     *
+     * @return the names of the files that failed
+     */
+    public List<String> print(List<Path> queries, java.io.PrintStream out) throws IOException {
+        List<String> failed = new ArrayList<>();
+        for (Path q : queries) {
+            String sql = sqlOf(q);
+            out.println("\n" + q.getFileName() + ": " + sql.lines().findFirst().orElse("").replaceFirst("^--\\s*", ""));
+            try {
+                out.print(TextTable.render(query(sql)));
+            } catch (SQLException e) {
+                failed.add(q.getFileName().toString());
+                out.println("FAILED on Trino: " + e.getMessage());
+            }
+        }
+        return failed;
     }
 
     /** The query files of a folder, in name order. */
