@@ -407,6 +407,12 @@ public final class LocalAthena implements AutoCloseable {
                     System.exit(2);
             }
         }
+        // Before Trino's start (15 s and more): a mistyped path is one line at once.
+        List<String> problems = queryProblems(queries, folder);
+        if (!problems.isEmpty()) {
+            problems.forEach(System.err::println);
+            System.exit(2);
+        }
         if (queries.isEmpty()) {
             queries = queryFiles(folder);
         }
@@ -453,6 +459,24 @@ public final class LocalAthena implements AutoCloseable {
             }
         }
         return failed;
+    }
+
+    /** What is wrong with the query files asked for ({@code --query}), or else with their folder ({@code --queries}): one line each. */
+    static List<String> queryProblems(List<Path> queries, Path folder) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path q : queries) {
+            if (!Files.isRegularFile(q)) {
+                problems.add("--query " + q + ": " + (Files.exists(q) ? "not a file" : "no such file"));
+            }
+        }
+        if (queries.isEmpty()) {
+            if (!Files.isDirectory(folder)) {
+                problems.add("--queries " + folder + ": no such folder");
+            } else if (queryFiles(folder).isEmpty()) {
+                problems.add("--queries " + folder + ": holds no .sql file");
+            }
+        }
+        return problems;
     }
 
     /** The query files of a folder, in name order. */
