@@ -85,7 +85,8 @@ public final class LakeQueries {
             return "No dead letters: no record was bad (" + deadLetters + " holds none).\n";
         }
         if (!question.overDeadLetters && lakeFiles.isEmpty()) {
-            return "No events in the lake: no record was valid (" + lake + " holds no Parquet file).\n";
+            // Either no record was valid, or (a --watch run) its files still wait, hidden, for compaction.
+            return "No events visible in the lake (" + lake + " holds no visible Parquet file).\n";
         }
         return table(question.sql);
     }

@@ -28,7 +28,7 @@ class LakeQueriesTest {
 
         LakeQueries queries = new LakeQueries(lake, deadLetters);
         try {
-            assertThat(queries.answer(EVENTS_BY_TYPE)).isEqualTo("No events in the lake: no record was valid (" + lake + " holds no Parquet file).\n");
+            assertThat(queries.answer(EVENTS_BY_TYPE)).isEqualTo("No events visible in the lake (" + lake + " holds no visible Parquet file).\n");
             assertThat(queries.answer(DEAD_LETTERS_BY_TYPE)).isEqualTo("No dead letters: no record was bad (" + deadLetters + " holds none).\n");
         } finally {
             queries.close();
@@ -53,6 +53,22 @@ class LakeQueriesTest {
         try {
             assertThat(queries.answer(EVENTS_BY_TYPE)).contains("page_view").contains("2").doesNotContain("purchase");
             assertThat(queries.answer(DEAD_LETTERS_BY_TYPE)).contains("malformed_json").contains("not JSON").doesNotContain("schema_violation");
+        } finally {
+            queries.close();
+        }
+    }
+
+    @Test
+    void aLakeWhoseFilesAllWaitForCompactionShowsNoEventsYet(@TempDir Path dir) throws Exception {
+        Path day = dir.resolve("lake/year=2026/month=12/day=01");
+        Files.createDirectories(day);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT 'page_view' AS event_type) TO '" + day.resolve(".part-a-0.snappy.parquet") + "' (FORMAT PARQUET)");
+        }
+
+        LakeQueries queries = new LakeQueries(dir.resolve("lake"), dir.resolve("dead-letter"));
+        try {
+            assertThat(queries.answer(EVENTS_BY_TYPE)).startsWith("No events visible in the lake");
         } finally {
             queries.close();
         }
