@@ -54,6 +54,12 @@ class EmbeddedClusterTest {
 
         assertThatCode(cluster::close).doesNotThrowAnyException();
         assertThat(result.isJobExecutionResult()).isTrue();
+        // Not waited for, the shutdown still finishes and removes the cluster's files (before the test's folder goes).
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!entries(tmp).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(entries(tmp)).isEmpty();
     }
 
     private static java.util.List<String> entries(Path folder) throws Exception {
