@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * glob would take them. A folder without such files (no dead letters when no record was bad)
  * answers with a line that says so, not an error.
  */
-public final class LakeQueries {
+public final class LakeQueries implements AutoCloseable {
 
     /** One of the demo's questions: its title and the SQL that answers it over one view. */
     public static final class Question {
@@ -98,6 +98,7 @@ public final class LakeQueries {
         }
     }
 
+    @Override
     public void close() throws SQLException {
         connection.close();
     }

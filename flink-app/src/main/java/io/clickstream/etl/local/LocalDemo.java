@@ -105,14 +105,11 @@ public final class LocalDemo {
         JobConfig config = JobConfig.fromMap(keys);
         Accounting accounting = LocalRunner.run(config);
 
-        LakeQueries queries = new LakeQueries(lake, deadLetters);
-        try {
+        try (LakeQueries queries = new LakeQueries(lake, deadLetters)) {
             for (LakeQueries.Question q : LakeQueries.DEMO) {
                 System.out.println("\n" + q.title);
                 System.out.print(queries.answer(q));
             }
-        } finally {
-            queries.close();
         }
         athenaOnTrino(lake, deadLetters);
         System.out.println("\n" + accounting);

@@ -26,51 +26,42 @@ class LakeQueriesTest {
         Path deadLetters = dir.resolve("dead-letter");
         Files.createDirectories(lake.resolve("year=2026/month=12/day=01"));
 
-        LakeQueries queries = new LakeQueries(lake, deadLetters);
-        try {
+        try (LakeQueries queries = new LakeQueries(lake, deadLetters)) {
             assertThat(queries.answer(EVENTS_BY_TYPE)).isEqualTo("No events visible in the lake (" + lake + " holds no visible Parquet file).\n");
             assertThat(queries.answer(DEAD_LETTERS_BY_TYPE)).isEqualTo("No dead letters: no record was bad (" + deadLetters + " holds none).\n");
-        } finally {
-            queries.close();
         }
         assertThat(deadLetters).doesNotExist();
     }
 
     @Test
     void hiddenFilesWaitingForCompactionAreLeftOutAsAthenaLeavesThemOut(@TempDir Path dir) throws Exception {
-        Path day = dir.resolve("lake/year=2026/month=12/day=01");
-        Files.createDirectories(day);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT 'page_view' AS event_type FROM range(2)) TO '" + day.resolve("part-a-0.snappy.parquet") + "' (FORMAT PARQUET)");
-            s.execute("COPY (SELECT 'purchase' AS event_type FROM range(3)) TO '" + day.resolve(".part-b-0.snappy.parquet") + "' (FORMAT PARQUET)");
-        }
+        Path day = Files.createDirectories(dir.resolve("lake/year=2026/month=12/day=01"));
+        parquet(day.resolve("part-a-0.snappy.parquet"), "SELECT 'page_view' AS event_type FROM range(2)");
+        parquet(day.resolve(".part-b-0.snappy.parquet"), "SELECT 'purchase' AS event_type FROM range(3)");
         Path failures = dir.resolve("dead-letter/failure_type=malformed_json");
         Files.createDirectories(failures);
         gzip(failures.resolve("part-c-0.json.gz"), "{\"failure_type\":\"malformed_json\",\"message\":\"not JSON\"}\n");
         gzip(failures.resolve("_part-d-0.json.gz"), "{\"failure_type\":\"schema_violation\",\"message\":\"hidden\"}\n");
 
-        LakeQueries queries = new LakeQueries(dir.resolve("lake"), dir.resolve("dead-letter"));
-        try {
+        try (LakeQueries queries = new LakeQueries(dir.resolve("lake"), dir.resolve("dead-letter"))) {
             assertThat(queries.answer(EVENTS_BY_TYPE)).contains("page_view").contains("2").doesNotContain("purchase");
             assertThat(queries.answer(DEAD_LETTERS_BY_TYPE)).contains("malformed_json").contains("not JSON").doesNotContain("schema_violation");
-        } finally {
-            queries.close();
         }
     }
 
     @Test
     void aLakeWhoseFilesAllWaitForCompactionShowsNoEventsYet(@TempDir Path dir) throws Exception {
-        Path day = dir.resolve("lake/year=2026/month=12/day=01");
-        Files.createDirectories(day);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT 'page_view' AS event_type) TO '" + day.resolve(".part-a-0.snappy.parquet") + "' (FORMAT PARQUET)");
-        }
+        Path day = Files.createDirectories(dir.resolve("lake/year=2026/month=12/day=01"));
+        parquet(day.resolve(".part-a-0.snappy.parquet"), "SELECT 'page_view' AS event_type");
 
-        LakeQueries queries = new LakeQueries(dir.resolve("lake"), dir.resolve("dead-letter"));
-        try {
+        try (LakeQueries queries = new LakeQueries(dir.resolve("lake"), dir.resolve("dead-letter"))) {
             assertThat(queries.answer(EVENTS_BY_TYPE)).startsWith("No events visible in the lake");
-        } finally {
-            queries.close();
+        }
+    }
+
+    private static void parquet(Path file, String select) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("COPY (" + select + ") TO '" + file + "' (FORMAT PARQUET)");
         }
     }
 
