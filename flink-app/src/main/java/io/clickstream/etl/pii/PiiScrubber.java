@@ -19,23 +19,33 @@ import java.util.regex.Pattern;
 
 /**
  * Removes personal data from an event: drops {@code ip_address}, {@code email} and configured
- * fields; scrubs e-mail addresses, phone numbers, IP addresses and secret query parameters from
- * URLs and free text (extras included); and, with a key configured, replaces chosen identifiers by
- * keyed HMAC-SHA256 pseudonyms. Not thread-safe: one instance per operator subtask.
+ * fields; in URLs drops credentials and redacts secret parameters (query, fragment and {@code ;}
+ * path parameters); in URLs and free text (extras included) replaces e-mail addresses, payment
+ * card numbers, phone numbers, IP addresses and JSON Web Tokens; redacts extras whose name is a
+ * secret; and, with a key configured, replaces chosen identifiers by keyed HMAC-SHA256 pseudonyms.
+ * Not thread-safe: one instance per operator subtask.
  */
 public final class PiiScrubber implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final String EMAIL_TOKEN = "[email]";
+    static final String CARD_TOKEN = "[card]";
     static final String PHONE_TOKEN = "[phone]";
     static final String IP_TOKEN = "[ip]";
     static final String SECRET_TOKEN = "REDACTED";
 
+    // In URLs a space is '+' or %20 and a leading plus %2B, so the number patterns accept those too.
+    private static final String SEPARATOR = "(?:[ .()/+-]|%20)";
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
-    private static final Pattern PHONE = Pattern.compile("(?<![\\w+])\\+?\\d(?:[ .()/-]{0,2}\\d){8,14}(?!\\w)");
+    /** 13 to 19 digits, single separators between them; only Luhn-valid matches are cards. */
+    private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:(?:[ +-]|%20)?\\d){12,18}(?![\\w-])");
+    // Not right after '-': a run of digits that ends a UUID or a product code is not a phone number.
+    private static final Pattern PHONE = Pattern.compile("(?<![\\w-])(?:\\+|%2B)?\\d(?:" + SEPARATOR + "{0,2}\\d){8,14}(?!\\w)");
     private static final Pattern IPV4 = Pattern.compile("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w])");
     private static final Pattern IPV6 = Pattern.compile(
             "(?<![\\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\\w:])");
+    /** A JSON Web Token (JWS or JWE): base64url parts, the first a JSON object. Its payload is often an e-mail address or a user id. */
+    private static final Pattern JWT = Pattern.compile("(?<![\\w-])eyJ[\\w-]{4,}\\.[\\w-]{4,}(?:\\.[\\w-]*){1,3}");
 
     private final Set<String> dropFields;
     private final Set<String> secretParams;
@@ -98,8 +108,10 @@ public final class PiiScrubber implements Serializable {
         if (e.extra != null) {
             for (Map.Entry<String, String> x : e.extra.entrySet()) {
                 String value = x.getValue();
-                String clean = looksLikeUrl(value) ? scrubUrl(value) : scrubText(value);
-                if (clean != value) {
+                String clean = value == null ? null
+                        : isSecretName(x.getKey(), 0, x.getKey().length()) ? SECRET_TOKEN
+                        : looksLikeUrl(value) ? scrubUrl(value) : scrubText(value);
+                if (clean != null && !clean.equals(value)) {
                     x.setValue(clean);
                     changed++;
                 }
@@ -137,54 +149,164 @@ public final class PiiScrubber implements Serializable {
     }
 
     /**
-     * Redacts secret query parameters and scrubs the rest as text. Returns the same instance when
-     * nothing changed.
+     * Drops the credentials of {@code user:password@host}, redacts the values of secret parameters
+     * and scrubs the rest as text. Returns the same instance when nothing changed.
      */
     public String scrubUrl(String url) {
         if (url == null) {
             return null;
         }
-        int q = url.indexOf('?');
-        String result = url;
-        if (q >= 0 && !secretParams.isEmpty()) {
-            int end = url.indexOf('#', q);
-            String query = end < 0 ? url.substring(q + 1) : url.substring(q + 1, end);
-            String[] params = query.split("&", -1);
-            boolean redacted = false;
-            for (int i = 0; i < params.length; i++) {
-                int eq = params[i].indexOf('=');
-                if (eq >= 0 && secretParams.contains(params[i].substring(0, eq).toLowerCase(Locale.ROOT))) {
-                    params[i] = params[i].substring(0, eq + 1) + SECRET_TOKEN;
-                    redacted = true;
-                }
-            }
-            if (redacted) {
-                result = url.substring(0, q + 1) + String.join("&", params) + (end < 0 ? "" : url.substring(end));
-            }
-        }
-        String text = scrubText(result);
-        return text.equals(url) ? url : text;
+        int pathStart = authorityEnd(url);
+        String s = withoutCredentials(url, pathStart);
+        pathStart -= url.length() - s.length();
+        s = redactSecretParameters(s, pathStart);
+        s = scrubText(s);
+        return s.equals(url) ? url : s;
     }
 
-    /** Replaces e-mail addresses, phone numbers and IP addresses. Same instance when clean. */
+    /**
+     * Replaces JSON Web Tokens, e-mail addresses, payment card numbers, phone numbers and IP
+     * addresses. Same instance when clean.
+     */
     public String scrubText(String text) {
         if (text == null) {
             return null;
         }
         String s = text;
+        if (s.contains("eyJ")) {
+            s = replace(JWT, s, SECRET_TOKEN);
+        }
         if (s.indexOf('@') >= 0 || s.contains("%40")) {
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
-        if (countDigits(s) >= 7) {
-            if (s.indexOf('.') >= 0) {
-                s = replace(IPV4, s, IP_TOKEN);
-            }
+        // An IPv4 address has at least 4 digits, a phone number 9, a card number 13.
+        int digits = countDigits(s);
+        if (digits >= 4 && s.indexOf('.') >= 0) {
+            s = replace(IPV4, s, IP_TOKEN);
+        }
+        if (digits >= 13) {
+            s = replaceCards(s);
+        }
+        if (digits >= 9) {
             s = replace(PHONE, s, PHONE_TOKEN);
         }
         if (s.indexOf(':') >= 0 && s.indexOf(':') != s.lastIndexOf(':')) {
             s = replace(IPV6, s, IP_TOKEN);
         }
         return s.equals(text) ? text : s;
+    }
+
+    /**
+     * Whether a parameter or extra field of this name holds a secret: the name, or one of its words,
+     * is a configured secret name (case-insensitive). Words are split at characters other than
+     * letters and digits and where lower case turns upper, so {@code access_token},
+     * {@code X-Amz-Signature} and {@code sessionId} contain {@code token}, {@code signature} and
+     * {@code session}, while {@code keyword} does not contain {@code key}.
+     */
+    boolean isSecretName(String s, int from, int to) {
+        if (isSecretWord(s, from, to)) {
+            return true;
+        }
+        int word = from;
+        for (int i = from; i <= to; i++) {
+            char c = i < to ? s.charAt(i) : ' ';
+            boolean separator = !Character.isLetterOrDigit(c);
+            boolean camelStart = !separator && i > word && Character.isUpperCase(c)
+                    && (Character.isLowerCase(s.charAt(i - 1))
+                        || (i + 1 < to && Character.isUpperCase(s.charAt(i - 1)) && Character.isLowerCase(s.charAt(i + 1))));
+            if (separator || camelStart) {
+                if (i > word && (word > from || i < to) && isSecretWord(s, word, i)) {
+                    return true;
+                }
+                word = separator ? i + 1 : i;
+            }
+        }
+        return false;
+    }
+
+    private boolean isSecretWord(String s, int from, int to) {
+        int length = to - from;
+        for (String secret : secretParams) {
+            if (secret.length() == length && s.regionMatches(true, from, secret, 0, length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Redacts the value of every parameter whose name {@link #isSecretName is secret}. A parameter
+     * starts after '?', '&', ';' or '#' (so OAuth tokens in the fragment and {@code ;jsessionid=}
+     * count) and ends at the next of those, or at '/' while still in the path.
+     */
+    private String redactSecretParameters(String url, int from) {
+        StringBuilder out = null;
+        int copied = 0;
+        boolean inPath = true;
+        int n = url.length();
+        int i = from;
+        while (i < n) {
+            char c = url.charAt(i);
+            if (c == '?' || c == '#') {
+                inPath = false;
+            }
+            if (c != '?' && c != '&' && c != ';' && c != '#') {
+                i++;
+                continue;
+            }
+            int nameStart = i + 1;
+            int eq = nameStart;
+            while (eq < n && url.charAt(eq) != '=' && !endsParameter(url.charAt(eq), inPath)) {
+                eq++;
+            }
+            if (eq == n || url.charAt(eq) != '=') {
+                i = eq;
+                continue;
+            }
+            int valueEnd = eq + 1;
+            while (valueEnd < n && !endsParameter(url.charAt(valueEnd), inPath)) {
+                valueEnd++;
+            }
+            if (valueEnd > eq + 1 && !url.startsWith(SECRET_TOKEN, eq + 1) && isSecretName(url, nameStart, eq)) {
+                if (out == null) {
+                    out = new StringBuilder(n);
+                }
+                out.append(url, copied, eq + 1).append(SECRET_TOKEN);
+                copied = valueEnd;
+            }
+            i = valueEnd;
+        }
+        return out == null ? url : out.append(url, copied, n).toString();
+    }
+
+    private static boolean endsParameter(char c, boolean inPath) {
+        return c == '?' || c == '&' || c == ';' || c == '#' || (inPath && c == '/');
+    }
+
+    /** Where the path starts: after {@code scheme://authority}, or 0 for a URL without a scheme. */
+    private static int authorityEnd(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme <= 0) {
+            return 0;
+        }
+        for (int i = 0; i < scheme; i++) {
+            char c = url.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
+                return 0;
+            }
+        }
+        int i = scheme + 3;
+        while (i < url.length() && "/?#;".indexOf(url.charAt(i)) < 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Drops {@code user:password@} from the authority, which ends at {@code authorityEnd}. */
+    private static String withoutCredentials(String url, int authorityEnd) {
+        int authorityStart = url.indexOf("://") + 3;
+        int at = authorityEnd <= 0 ? -1 : url.lastIndexOf('@', authorityEnd - 1);
+        return at < authorityStart ? url : url.substring(0, authorityStart) + url.substring(at + 1);
     }
 
     private String pseudonym(String value) {
@@ -207,6 +329,49 @@ public final class PiiScrubber implements Serializable {
     private static String replace(Pattern pattern, String s, String token) {
         Matcher m = pattern.matcher(s);
         return m.find() ? m.replaceAll(Matcher.quoteReplacement(token)) : s;
+    }
+
+    /** Replaces card numbers; other long digit runs are left to the phone pattern. */
+    private static String replaceCards(String s) {
+        Matcher m = CARD.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        while (m.find()) {
+            if (luhnValid(s, m.start(), m.end())) {
+                if (out == null) {
+                    out = new StringBuilder(s.length());
+                }
+                out.append(s, copied, m.start()).append(CARD_TOKEN);
+                copied = m.end();
+            }
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /**
+     * The Luhn check that every payment card number passes, over the digits between from and to;
+     * an encoded space (%20) between them is a separator, not digits.
+     */
+    static boolean luhnValid(String s, int from, int to) {
+        int[] digits = new int[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                i += 2;
+            } else if (c >= '0' && c <= '9') {
+                digits[n++] = c - '0';
+            }
+        }
+        int sum = 0;
+        for (int k = 0; k < n; k++) {
+            int d = digits[n - 1 - k];
+            if (k % 2 == 1) {
+                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            }
+            sum += d;
+        }
+        return sum % 10 == 0;
     }
 
     private static int countDigits(String s) {

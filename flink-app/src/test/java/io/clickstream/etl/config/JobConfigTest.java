@@ -53,7 +53,7 @@ class JobConfigTest {
         assertThat(c.maxRecordBytes).isEqualTo(1 << 20);
         assertThat(c.maxFutureSkew).isEqualTo(Duration.ofDays(1));
         assertThat(c.dedupTtl).isEqualTo(Duration.ofHours(24));
-        assertThat(c.secretParams).containsExactly("email", "token", "password", "auth", "session", "key");
+        assertThat(c.secretParams).contains("email", "token", "password", "auth", "session", "key", "secret", "jsessionid", "signature");
         assertThat(c.partPrefix).isEqualTo("part");
         assertThat(c.pseudonymKey()).isNull();
         assertThat(c.jobVersion).isNotBlank();

@@ -1,5 +1,6 @@
 package io.clickstream.etl.pii;
 
+import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.ClickEvent;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PiiScrubberTest {
 
-    private static final Set<String> SECRETS = Set.of("email", "token", "password", "auth", "session", "key");
+    /** The job's default secret parameter names. */
+    private static final Set<String> SECRETS = Set.of(JobConfig.SECRET_PARAMS.defaultValue.split(","));
 
     private final PiiScrubber scrubber = new PiiScrubber(Set.of(), SECRETS, Set.of("email"), null);
 
@@ -37,11 +39,85 @@ class PiiScrubberTest {
     }
 
     @Test
+    void secretParametersAreFoundByAWordOfTheirNameInTheQueryTheFragmentAndThePath() {
+        assertThat(scrubber.scrubUrl("https://shop.example.com/p?access_token=a1&api_key=k1&sessionId=s1&APIKey=k2"
+                + "&X-Amz-Signature=d1&keyword=shoes&utm_source=mail"))
+                .isEqualTo("https://shop.example.com/p?access_token=REDACTED&api_key=REDACTED&sessionId=REDACTED&APIKey=REDACTED"
+                        + "&X-Amz-Signature=REDACTED&keyword=shoes&utm_source=mail");
+        // An OAuth implicit-grant redirect, and a single-page app's route, carry the token in the fragment.
+        assertThat(scrubber.scrubUrl("https://shop.example.com/account/callback#access_token=ya29.a0AfH6&expires_in=3600"))
+                .isEqualTo("https://shop.example.com/account/callback#access_token=REDACTED&expires_in=3600");
+        assertThat(scrubber.scrubUrl("https://shop.example.com/#/reset?token=t1&step=2"))
+                .isEqualTo("https://shop.example.com/#/reset?token=REDACTED&step=2");
+        // Servlet containers put the session id into the path.
+        assertThat(scrubber.scrubUrl("https://shop.example.com/cart;jsessionid=0A1B2C3D/items?x=1"))
+                .isEqualTo("https://shop.example.com/cart;jsessionid=REDACTED/items?x=1");
+        assertThat(scrubber.scrubUrl("/account/login?next=/orders&password=hunter2"))
+                .isEqualTo("/account/login?next=/orders&password=REDACTED");
+        for (String clean : new String[] {"https://shop.example.com/c/deals?token=&page=2#top", "https://shop.example.com/p/P00001;v=2"}) {
+            assertThat(scrubber.scrubUrl(clean)).isSameAs(clean);
+        }
+    }
+
+    @Test
+    void secretNamesAreMatchedWholeOrByWord() {
+        for (String secret : new String[] {"token", "Token", "access_token", "refresh-token", "accessToken", "APIKey", "api.key",
+                "X-Amz-Credential", "client_secret", "jsessionid", "PHPSESSID", "otp"}) {
+            assertThat(scrubber.isSecretName(secret, 0, secret.length())).as(secret).isTrue();
+        }
+        for (String plain : new String[] {"keyword", "monkey", "author", "tokens_left", "utm_source", "q", "page", ""}) {
+            assertThat(scrubber.isSecretName(plain, 0, plain.length())).as(plain).isFalse();
+        }
+    }
+
+    @Test
+    void credentialsInTheAuthorityAreDropped() {
+        assertThat(scrubber.scrubUrl("https://admin:pa$$w0rd!@shop.example.com/x?y=1")).isEqualTo("https://shop.example.com/x?y=1");
+        assertThat(scrubber.scrubUrl("ftp://bob@10.0.0.1")).isEqualTo("ftp://[ip]");
+        String addressInQuery = "https://shop.example.com?ref=bob@mail.com";
+        assertThat(scrubber.scrubUrl(addressInQuery)).isEqualTo("https://shop.example.com?ref=[email]");
+    }
+
+    @Test
+    void cardAndPhoneNumbersAreFoundInTextAndInTheirUrlEncodedForm() {
+        assertThat(scrubber.scrubText("pay with 4111 1111 1111 1111 please")).isEqualTo("pay with [card] please");
+        assertThat(scrubber.scrubText("4111-1111-1111-1111 / 378282246310005")).isEqualTo("[card] / [card]");
+        assertThat(scrubber.scrubUrl("https://shop.example.com/search?q=pay+with+4111+1111+1111+1111"))
+                .isEqualTo("https://shop.example.com/search?q=pay+with+[card]");
+        assertThat(scrubber.scrubUrl("https://shop.example.com/search?q=4111%201111%201111%201111")).isEqualTo("https://shop.example.com/search?q=[card]");
+        assertThat(scrubber.scrubUrl("https://shop.example.com/search?q=call+me++44+20+7946+1234")).isEqualTo("https://shop.example.com/search?q=call+me+[phone]");
+        assertThat(scrubber.scrubUrl("https://shop.example.com/search?q=%2B44%2020%207946%201234")).isEqualTo("https://shop.example.com/search?q=[phone]");
+        // Sixteen digits that fail the Luhn check are no card, and too long for a phone number.
+        assertThat(scrubber.scrubText("tracking 4111111111111112")).isEqualTo("tracking 4111111111111112");
+        // The digits that end a UUID are no phone number.
+        String order = "https://shop.example.com/order/550e8400-e29b-41d4-a716-446655440000";
+        assertThat(scrubber.scrubUrl(order)).isSameAs(order);
+    }
+
+    @Test
+    void luhnCheck() {
+        assertThat(PiiScrubber.luhnValid("4111111111111111", 0, 16)).isTrue();
+        assertThat(PiiScrubber.luhnValid("79927398713", 0, 11)).isTrue();
+        assertThat(PiiScrubber.luhnValid("79927398710", 0, 11)).isFalse();
+        assertThat(PiiScrubber.luhnValid("4111%201111%201111%201111", 0, 25)).isTrue();
+    }
+
+    @Test
+    void jsonWebTokensAreRedactedWhereverTheyAppear() {
+        // Header {"alg":"HS256"}, payload {"email":"anna@example.com"}: base64url, so no '@' for the e-mail rule to find.
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFubmFAZXhhbXBsZS5jb20ifQ.c2lnbmF0dXJl";
+        assertThat(scrubber.scrubUrl("https://shop.example.com/account/verify/" + jwt)).isEqualTo("https://shop.example.com/account/verify/REDACTED");
+        assertThat(scrubber.scrubText("Bearer " + jwt)).isEqualTo("Bearer REDACTED");
+        assertThat(scrubber.scrubText("eyJ is not a token")).isEqualTo("eyJ is not a token");
+    }
+
+    @Test
     void scrubsEmailsPhonesAndIpsFromFreeText() {
         assertThat(scrubber.scrubText("order status anna.1001@gmail.com please")).isEqualTo("order status [email] please");
         assertThat(scrubber.scrubText("call me +44 20 7946 1234")).isEqualTo("call me [phone]");
         assertThat(scrubber.scrubText("(555) 123-4567 or 030/1234567")).isEqualTo("([phone] or [phone]");
         assertThat(scrubber.scrubText("from 81.2.69.160 and 2a02:1f:2e::7")).isEqualTo("from [ip] and [ip]");
+        assertThat(scrubber.scrubText("gateway 10.0.0.1, dns 8.8.8.8")).isEqualTo("gateway [ip], dns [ip]");
         assertThat(scrubber.scrubText("tent 4 person")).isEqualTo("tent 4 person");
         assertThat(scrubber.scrubText("order 123456 at 12:30")).isEqualTo("order 123456 at 12:30");
     }
@@ -57,6 +133,16 @@ class PiiScrubberTest {
         strict.scrub(e);
         assertThat(e.city).isNull();
         assertThat(e.extra).containsOnly(Map.entry("note", "mail me at [email]"), Map.entry("landing", "https://a.b/?session=REDACTED"));
+    }
+
+    @Test
+    void extrasNamedLikeASecretAreRedactedWhole() {
+        ClickEvent e = event();
+        e.extra = new HashMap<>(Map.of("api_token", "abc123", "Password", "hunter2", "keyword", "tent", "app_version", "2.1.0"));
+        int changed = scrubber.scrub(e);
+        assertThat(e.extra).containsOnly(Map.entry("api_token", "REDACTED"), Map.entry("Password", "REDACTED"),
+                Map.entry("keyword", "tent"), Map.entry("app_version", "2.1.0"));
+        assertThat(changed).isEqualTo(4);
     }
 
     @Test
