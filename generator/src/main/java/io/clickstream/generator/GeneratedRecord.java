@@ -2,6 +2,7 @@ package io.clickstream.generator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,10 +55,22 @@ public final class GeneratedRecord {
 
     /**
      * The logical event: field name to value (String, Long, Double or Integer) as in the JSON, plus
-     * {@code _event_millis} with the parsed event time. Empty for malformed records.
+     * {@code _event_millis} with the parsed event time and {@code _secrets} with {@link #secrets()}.
+     * Empty for malformed records.
      */
     public Map<String, Object> fields() {
         return fields;
+    }
+
+    /**
+     * Personal data and secrets planted in the record's URLs and text (tokens, session ids, card and
+     * phone numbers, JSON Web Tokens and their payloads), as they appear in it; none may reach the
+     * lake. The {@code ip_address} and {@code email} fields come on top.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> secrets() {
+        Object secrets = fields.get("_secrets");
+        return secrets == null ? List.of() : Collections.unmodifiableList((List<String>) secrets);
     }
 
     public String eventId() {

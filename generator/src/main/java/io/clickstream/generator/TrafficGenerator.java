@@ -6,10 +6,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +170,7 @@ public final class TrafficGenerator {
         String referrer = campaign != null ? null : REFERRERS[random.nextInt(REFERRERS.length)];
 
         Map<String, Object> landing = base(user, sessionId, "page_view", t);
-        landing.put("page_url", SITE + "/" + landingQuery(campaign, user));
+        landing.put("page_url", SITE + "/" + landingQuery(campaign, user, landing));
         if (referrer != null) {
             landing.put("referrer", referrer);
         }
@@ -177,7 +179,7 @@ public final class TrafficGenerator {
         if (user.email != null && random.nextDouble() < 0.3) {
             t += gap();
             Map<String, Object> login = base(user, sessionId, "login", t);
-            login.put("page_url", SITE + "/account/login");
+            login.put("page_url", SITE + loginPath(user, login));
             events.add(login);
         }
         boolean buys = random.nextDouble() < settings.conversionRate;
@@ -230,7 +232,7 @@ public final class TrafficGenerator {
         return events;
     }
 
-    private String landingQuery(String[] campaign, World.User user) {
+    private String landingQuery(String[] campaign, World.User user, Map<String, Object> event) {
         StringBuilder url = new StringBuilder(random.nextBoolean() ? "" : "c/deals");
         List<String> params = new ArrayList<>();
         if (campaign != null) {
@@ -244,12 +246,70 @@ public final class TrafficGenerator {
         if (user.email != null && random.nextDouble() < 0.03) {
             // Newsletter links that leak the address and a login token: the ETL must scrub both.
             params.add("email=" + user.email.replace("@", "%40"));
-            params.add("token=" + Long.toHexString(random.nextLong()));
+            String token = Long.toHexString(random.nextLong());
+            params.add("token=" + token);
+            plant(event, token);
         }
         if (!params.isEmpty()) {
             url.append('?').append(String.join("&", params));
         }
         return url.toString();
+    }
+
+    /**
+     * Where a login lands. Most are the plain login page; some carry what real sign-ins leak into
+     * URLs: an OAuth access token in the fragment, a servlet session id in the path, or an e-mail
+     * verification link whose JSON Web Token holds the address.
+     */
+    private String loginPath(World.User user, Map<String, Object> event) {
+        double kind = random.nextDouble();
+        if (kind < 0.1) {
+            String token = "ya29." + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+            plant(event, token);
+            return "/account/callback#access_token=" + token + "&token_type=Bearer&expires_in=3600";
+        } else if (kind < 0.2) {
+            String session = Long.toHexString(random.nextLong()).toUpperCase(Locale.ROOT);
+            plant(event, session);
+            return "/account/login;jsessionid=" + session;
+        } else if (kind < 0.25) {
+            Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+            String payload = base64.encodeToString(("{\"email\":\"" + user.email + "\",\"exp\":" + (1_700_000_000 + random.nextInt(100_000_000)) + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+            String jwt = base64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + payload + "."
+                    + base64.encodeToString(Long.toHexString(random.nextLong()).getBytes(StandardCharsets.UTF_8));
+            plant(event, jwt, payload);
+            return "/account/verify/" + jwt;
+        }
+        return "/account/login";
+    }
+
+    /** Records text that the record carries and the ETL must not let into the lake ({@link GeneratedRecord#secrets()}). */
+    @SuppressWarnings("unchecked")
+    private static void plant(Map<String, Object> event, String... secrets) {
+        ((List<String>) event.computeIfAbsent("_secrets", k -> new ArrayList<String>())).addAll(List.of(secrets));
+    }
+
+    /** A Visa-like number that passes the Luhn check, in groups of four. */
+    private String cardNumber() {
+        int[] digits = new int[16];
+        digits[0] = 4;
+        for (int i = 1; i < 15; i++) {
+            digits[i] = random.nextInt(10);
+        }
+        int sum = 0;
+        for (int i = 14; i >= 0; i--) {
+            int d = digits[i];
+            if ((14 - i) % 2 == 0) {
+                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            }
+            sum += d;
+        }
+        digits[15] = (10 - sum % 10) % 10;
+        StringBuilder card = new StringBuilder(19);
+        for (int i = 0; i < 16; i++) {
+            card.append(i > 0 && i % 4 == 0 ? " " : "").append(digits[i]);
+        }
+        return card.toString();
     }
 
     private Map<String, Object> search(World.User user, String sessionId, long t) {
@@ -259,7 +319,14 @@ public final class TrafficGenerator {
         if (leak < 0.01 && user.email != null) {
             query = "order status " + user.email;
         } else if (leak < 0.02) {
-            query = "call me +44 20 7946 " + (1000 + random.nextInt(9000));
+            String line = "7946 " + (1000 + random.nextInt(9000));
+            query = "call me +44 20 " + line;
+            plant(search, line, line.replace(' ', '+'));
+        } else if (leak < 0.025) {
+            // Shoppers paste card numbers into the search box.
+            String card = cardNumber();
+            query = "pay with " + card;
+            plant(search, card, card.replace(' ', '+'), card.replace(" ", ""));
         }
         search.put("page_url", SITE + "/search?q=" + query.replace(" ", "+").replace("@", "%40"));
         search.put("search_query", query);

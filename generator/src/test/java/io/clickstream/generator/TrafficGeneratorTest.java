@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,38 @@ class TrafficGeneratorTest {
         assertThat(valid).allSatisfy(r -> assertThat(r.fields()).containsKeys("event_id", "event_type", "timestamp", "ip_address", "user_agent"));
         assertThat(valid).anyMatch(r -> r.fields().containsKey("email"));
         assertThat(valid).anyMatch(r -> r.backToBack());
+    }
+
+    @Test
+    void plantedSecretsAreInTheRecordsTheyAreRecordedFor() {
+        List<GeneratedRecord> valid = TrafficGenerator.generate(SETTINGS).stream()
+                .filter(r -> r.fate() == Fate.VALID).collect(Collectors.toList());
+        List<GeneratedRecord> planted = valid.stream().filter(r -> !r.secrets().isEmpty()).collect(Collectors.toList());
+        assertThat(planted).allSatisfy(r -> assertThat(r.secrets()).anyMatch(r.json()::contains));
+        assertThat(planted).allSatisfy(r -> assertThat(r.json()).doesNotContain("_secrets"));
+        Map<String, Long> kinds = new HashMap<>();
+        for (GeneratedRecord r : planted) {
+            String url = (String) r.fields().get("page_url");
+            String kind = url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
+                    : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("token=") ? "newsletter"
+                    : String.valueOf(r.fields().get("search_query")).startsWith("pay with") ? "card"
+                    : String.valueOf(r.fields().get("search_query")).startsWith("call me") ? "phone" : "other";
+            kinds.merge(kind, 1L, Long::sum);
+        }
+        assertThat(kinds).containsOnlyKeys("oauth", "servlet session", "jwt", "newsletter", "card", "phone");
+        assertThat(kinds.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(5));
+        // The card numbers are valid ones, so the ETL's Luhn check has to find them.
+        assertThat(planted).filteredOn(r -> String.valueOf(r.fields().get("search_query")).startsWith("pay with"))
+                .allSatisfy(r -> assertThat(luhn(r.secrets().get(2))).isTrue());
+    }
+
+    private static boolean luhn(String digits) {
+        int sum = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            int d = digits.charAt(digits.length() - 1 - i) - '0';
+            sum += i % 2 == 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
+        }
+        return sum % 10 == 0;
     }
 
     @Test
