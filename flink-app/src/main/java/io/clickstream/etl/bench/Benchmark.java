@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * The throughput benchmark: generates N events as Firehose objects, then measures on the same input
@@ -183,19 +184,35 @@ public final class Benchmark {
         System.out.println("Written to " + report.toAbsolutePath());
     }
 
-    /** Generates clean traffic (no faults) into Firehose objects once per size and seed; returns raw bytes. */
+    /**
+     * Generates clean traffic (no faults) into Firehose objects once per size, seed and generator
+     * output; returns raw bytes. The input is kept between runs, marked with a checksum of the first
+     * sessions, so a changed generator (or another day's dates) makes it again instead of
+     * measuring stale input.
+     */
     static long generate(Path raw, int events, long seed) throws IOException {
-        Path marker = raw.resolve(".complete");
-        if (Files.exists(marker)) {
-            return Long.parseLong(Files.readString(marker).trim());
-        }
-        deleteTree(raw);
         int days = 4;
         GeneratorSettings settings = GeneratorSettings.defaults().seed(seed).records(events).days(days).noFaults()
                 .start(LocalDate.now(ZoneOffset.UTC).minusDays(days + 1).atStartOfDay().toInstant(ZoneOffset.UTC));
         settings.backToBackRate = 0;
         settings.lateRate = 0;
         settings.uniformTypes = true;
+        CRC32 firstSessions = new CRC32();
+        TrafficGenerator sample = new TrafficGenerator(settings);
+        for (long session = 0; session < 100; session++) {
+            for (GeneratedRecord r : sample.session(session)) {
+                firstSessions.update(r.wire());
+            }
+        }
+        String fingerprint = Long.toHexString(firstSessions.getValue());
+        Path marker = raw.resolve(".complete");
+        if (Files.exists(marker)) {
+            String[] made = Files.readString(marker).trim().split(" ");
+            if (made.length == 2 && made[1].equals(fingerprint)) {
+                return Long.parseLong(made[0]);
+            }
+        }
+        deleteTree(raw);
         TrafficGenerator traffic = new TrafficGenerator(settings);
         // Firehose's largest buffers (128 MiB is the maximum; 5 MiB and 900 s here) at a steady arrival clock.
         FirehoseObjectWriter objects = new FirehoseObjectWriter(raw, "clickstream", 5L << 20, 900_000L, seed);
@@ -215,7 +232,7 @@ public final class Benchmark {
             }
         }
         objects.flush();
-        Files.writeString(marker, Long.toString(bytes));
+        Files.writeString(marker, bytes + " " + fingerprint);
         return bytes;
     }
 
