@@ -267,7 +267,7 @@ public final class PiiScrubber implements Serializable {
             while (valueEnd < n && !endsParameter(url.charAt(valueEnd), inPath)) {
                 valueEnd++;
             }
-            if (valueEnd > eq + 1 && !url.startsWith(SECRET_TOKEN, eq + 1) && isSecretName(url, nameStart, eq)) {
+            if (valueEnd > eq + 1 && isSecretName(url, nameStart, eq)) {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }

@@ -54,6 +54,9 @@ class PiiScrubberTest {
                 .isEqualTo("https://shop.example.com/cart;jsessionid=REDACTED/items?x=1");
         assertThat(scrubber.scrubUrl("/account/login?next=/orders&password=hunter2"))
                 .isEqualTo("/account/login?next=/orders&password=REDACTED");
+        assertThat(scrubber.scrubUrl("/p?token=REDACTEDbut-a-secret")).isEqualTo("/p?token=REDACTED");
+        String redacted = "/p?token=REDACTED";
+        assertThat(scrubber.scrubUrl(redacted)).isSameAs(redacted);
         for (String clean : new String[] {"https://shop.example.com/c/deals?token=&page=2#top", "https://shop.example.com/p/P00001;v=2"}) {
             assertThat(scrubber.scrubUrl(clean)).isSameAs(clean);
         }
