@@ -199,9 +199,10 @@ public final class PiiScrubber implements Serializable {
     /**
      * Whether a parameter or extra field of this name holds a secret: the name, or one of its words,
      * is a configured secret name (case-insensitive). Words are split at characters other than
-     * letters and digits and where lower case turns upper, so {@code access_token},
-     * {@code X-Amz-Signature} and {@code sessionId} contain {@code token}, {@code signature} and
-     * {@code session}, while {@code keyword} does not contain {@code key}.
+     * letters and digits, where lower case turns upper and where letters turn digits, so
+     * {@code access_token}, {@code X-Amz-Signature}, {@code sessionId} and {@code key2} contain
+     * {@code token}, {@code signature}, {@code session} and {@code key}, while {@code keyword} does
+     * not contain {@code key}.
      */
     boolean isSecretName(String s, int from, int to) {
         if (isSecretWord(s, from, to)) {
@@ -214,7 +215,8 @@ public final class PiiScrubber implements Serializable {
             boolean camelStart = !separator && i > word && Character.isUpperCase(c)
                     && (Character.isLowerCase(s.charAt(i - 1))
                         || (i + 1 < to && Character.isUpperCase(s.charAt(i - 1)) && Character.isLowerCase(s.charAt(i + 1))));
-            if (separator || camelStart) {
+            boolean digitsStart = !separator && i > word && Character.isDigit(c) && Character.isLetter(s.charAt(i - 1));
+            if (separator || camelStart || digitsStart) {
                 if (i > word && (word > from || i < to) && isSecretWord(s, word, i)) {
                     return true;
                 }

@@ -65,10 +65,10 @@ class PiiScrubberTest {
     @Test
     void secretNamesAreMatchedWholeOrByWord() {
         for (String secret : new String[] {"token", "Token", "access_token", "refresh-token", "accessToken", "APIKey", "api.key",
-                "X-Amz-Credential", "client_secret", "jsessionid", "PHPSESSID", "otp"}) {
+                "X-Amz-Credential", "client_secret", "jsessionid", "PHPSESSID", "otp", "key2", "pwd1", "oauth2_token"}) {
             assertThat(scrubber.isSecretName(secret, 0, secret.length())).as(secret).isTrue();
         }
-        for (String plain : new String[] {"keyword", "monkey", "author", "tokens_left", "utm_source", "q", "page", ""}) {
+        for (String plain : new String[] {"keyword", "monkey", "author", "tokens_left", "utm_source", "utm_source2", "sha256", "q", "page", ""}) {
             assertThat(scrubber.isSecretName(plain, 0, plain.length())).as(plain).isFalse();
         }
     }
