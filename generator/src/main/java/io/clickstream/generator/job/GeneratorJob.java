@@ -4,6 +4,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -38,12 +41,22 @@ public final class GeneratorJob {
         if (env instanceof LocalStreamEnvironment) {
             try {
                 config = GeneratorConfig.fromArgs(args);
+                if (config.target != GeneratorConfig.Target.FIREHOSE) {
+                    checkOutputFolder(Paths.get(config.outputPath));
+                }
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 System.exit(2);
                 return;
             }
             env.setParallelism(config.parallelism);
+            // A failure that does not go away (a full disk, a file where a folder should be) ends the
+            // run with its cause instead of restarting it forever, Flink's default with checkpoints.
+            Configuration restarts = new Configuration();
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            env.configure(restarts);
         } else {
             config = GeneratorConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties());
         }
@@ -51,7 +64,16 @@ public final class GeneratorJob {
         boolean local = config.target != GeneratorConfig.Target.FIREHOSE;
         long objectsBefore = local ? objects(Paths.get(config.outputPath)) : 0;
         build(env, config, sink(config, new Properties()));
-        env.execute("clickstream-generator");
+        try {
+            env.execute("clickstream-generator");
+        } catch (Exception e) {
+            if (!(env instanceof LocalStreamEnvironment)) {
+                throw e;
+            }
+            System.err.println("The generator failed: " + rootCause(e));
+            exitOnceAlone(1, Duration.ofSeconds(30));
+            return;
+        }
         String seed = "seed " + config.traffic.seed + (config.seedGiven ? "" : " (new for this run; --seed " + config.traffic.seed + " repeats this traffic)");
         if (local) {
             long written = objects(Paths.get(config.outputPath)) - objectsBefore;
@@ -60,6 +82,51 @@ public final class GeneratorJob {
         } else {
             System.out.printf("sent %,d records to Firehose stream %s, %s%n", config.records, config.firehoseStream, seed);
         }
+    }
+
+    /**
+     * Creates the local output folder, or says in the configuration's words why it cannot be used,
+     * before a job starts that would fail on its first object.
+     */
+    static void checkOutputFolder(Path root) {
+        String problem = null;
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            problem = "is a file, not a folder";
+        } else {
+            try {
+                Files.createDirectories(root);
+                if (!Files.isWritable(root)) {
+                    problem = "is not writable";
+                }
+            } catch (IOException e) {
+                problem = "cannot be created: " + e;
+            }
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException("Invalid generator configuration:\n  - output.path='" + root + "': " + problem);
+        }
+    }
+
+    /**
+     * Exits once the embedded cluster has shut itself down (its threads are the JVM's only other
+     * non-daemon ones), as the JVM would at the end of {@code main}: exiting at once would leave
+     * the cluster's working folder and its 21 MB RPC jar in the temp folder.
+     */
+    private static void exitOnceAlone(int status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t != Thread.currentThread() && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName()))) {
+            Thread.sleep(50);
+        }
+        System.exit(status);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** Objects under a local Firehose-layout folder, to tell how many this run added. */

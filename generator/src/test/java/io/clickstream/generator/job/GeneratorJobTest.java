@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The generator job through the real Firehose connector, against a Firehose endpoint on loopback. */
 class GeneratorJobTest {
@@ -98,6 +99,41 @@ class GeneratorJobTest {
         assertThat(objects).isGreaterThan(1);
         assertThat(last).matches("wrote 700 records in " + objects + " objects to " + java.util.regex.Pattern.quote(dir.resolve("raw").toString())
                 + " in Firehose's layout, seed (\\d+) \\(new for this run; --seed \\1 repeats this traffic\\)");
+    }
+
+    @Test
+    void aLocalOutputPathThatCannotBeAFolderIsAConfigurationError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> GeneratorJob.checkOutputFolder(file))
+                .hasMessage("Invalid generator configuration:\n  - output.path='" + file + "': is a file, not a folder");
+        assertThatThrownBy(() -> GeneratorJob.checkOutputFolder(file.resolve("raw")))
+                .hasMessageStartingWith("Invalid generator configuration:\n  - output.path='" + file.resolve("raw") + "': cannot be created: ");
+        GeneratorJob.checkOutputFolder(dir.resolve("new/raw"));
+        assertThat(dir.resolve("new/raw")).isDirectory();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aLocalRunThatKeepsFailingEndsWithItsCauseInsteadOfRestartingForever(@TempDir Path dir) throws Exception {
+        // The output folder is fine at start, but a file stands where this year's folder must go.
+        Path raw = Files.createDirectories(dir.resolve("raw"));
+        for (int year = 2025; year <= 2030; year++) {
+            Files.writeString(raw.resolve(Integer.toString(year)), "in the way");
+        }
+        Path temp = Files.createDirectories(dir.resolve("tmp"));
+        Process run = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Djava.io.tmpdir=" + temp,
+                "-cp", System.getProperty("java.class.path"),
+                GeneratorJob.class.getName(), "--target", "local", "--output.path", raw.toString(), "--records", "500")
+                .redirectErrorStream(true).start();
+        List<String> printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+        assertThat(run.waitFor()).as("%s", printed).isEqualTo(1);
+        assertThat(printed).anyMatch(line -> line.startsWith("The generator failed: ") && line.contains("Not a directory"));
+        // It exits after the embedded cluster's shutdown, which removes the cluster's working folder and RPC jar.
+        try (Stream<Path> left = Files.list(temp)) {
+            // The web UI's upload folder stays, as after any local Flink run; it is empty.
+            assertThat(left.map(p -> p.getFileName().toString()).filter(name -> !name.equals("flink-web-upload")))
+                    .as("left in the temp folder").isEmpty();
+        }
     }
 
     @Test
