@@ -50,24 +50,68 @@ public final class LocalDemo {
     private LocalDemo() {
     }
 
-    public static void main(String[] args) throws Exception {
-        boolean watch = false;
-        boolean fresh = false;
+    /** The demo's command line. */
+    static final class Options {
+        boolean help;
+        boolean watch;
+        boolean fresh;
         int records = 300_000;
         Path data = Paths.get("data", "demo");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help": case "-h": System.out.print(USAGE); return;
-                case "--watch": watch = true; break;
-                case "--fresh": fresh = true; break;
-                case "--records": records = Integer.parseInt(args[++i]); break;
-                case "--data": data = Paths.get(args[++i]); break;
-                default:
-                    System.err.println("Unknown option " + args[i] + " (known: --data DIR, --records N, --watch, --fresh; --help explains them)");
-                    System.exit(2);
-                    return;
+
+        /** @throws IllegalArgumentException with a one-line reason for an unknown option or a bad value */
+        static Options parse(String... args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--help": case "-h": o.help = true; break;
+                    case "--watch": o.watch = true; break;
+                    case "--fresh": o.fresh = true; break;
+                    case "--records": o.records = positive("--records", value(args, ++i, "--records")); break;
+                    case "--data": o.data = Paths.get(value(args, ++i, "--data")); break;
+                    default:
+                        throw new IllegalArgumentException("Unknown option " + args[i] + " (known: --data DIR, --records N, --watch, --fresh; --help explains them)");
+                }
             }
+            return o;
         }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value (--help explains the options)");
+            }
+            return args[i];
+        }
+
+        private static int positive(String option, String value) {
+            try {
+                int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below, with the value
+            }
+            throw new IllegalArgumentException(option + " '" + value + "': expected a positive number of records, up to " + Integer.MAX_VALUE);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException bad) {
+            System.err.println(bad.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help) {
+            System.out.print(USAGE);
+            return;
+        }
+        boolean watch = options.watch;
+        boolean fresh = options.fresh;
+        int records = options.records;
+        Path data = options.data;
         try {
             prepare(data, fresh, System.out);
         } catch (IllegalStateException refused) {
@@ -85,8 +129,7 @@ public final class LocalDemo {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(settings);
         List<Path> objects = FirehoseLocalWriter.withDefaults(raw, settings.seed).write(traffic);
         Files.write(data.resolve(MARKER), objects.stream().map(o -> raw.relativize(o).toString()).collect(Collectors.toList()));
-        System.out.printf("Wrote %,d records in %,d GZIP objects to %s: %s; with personal data and back-to-back JSON%n",
-                traffic.size(), objects.size(), raw, mix(traffic));
+        System.out.printf("Wrote %s in %s to %s: %s%n", count(traffic.size(), "record"), count(objects.size(), "GZIP object"), raw, mix(traffic));
 
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", raw.toAbsolutePath().toString());
@@ -120,9 +163,17 @@ public final class LocalDemo {
     /** What the generated records are, from the generator's own record of each: small inputs may have no faults at all. */
     static String mix(List<GeneratedRecord> traffic) {
         Map<Fate, Long> counts = traffic.stream().collect(Collectors.groupingBy(GeneratedRecord::fate, () -> new EnumMap<>(Fate.class), Collectors.counting()));
-        return String.format(java.util.Locale.ROOT, "%,d valid, %,d retries, %,d malformed, %,d breaking the schema, %,d reusing an id with other content, %,d oversized",
+        String mix = String.format(java.util.Locale.ROOT, "%,d valid, %,d retries, %,d malformed, %,d breaking the schema, %,d reusing an id with other content, %,d oversized",
                 counts.getOrDefault(Fate.VALID, 0L), counts.getOrDefault(Fate.DUPLICATE, 0L), counts.getOrDefault(Fate.MALFORMED, 0L),
                 counts.getOrDefault(Fate.SCHEMA_VIOLATION, 0L), counts.getOrDefault(Fate.ID_CONFLICT, 0L), counts.getOrDefault(Fate.OVERSIZED, 0L));
+        long planted = traffic.stream().filter(r -> r.fate() == Fate.VALID && !r.secrets().isEmpty()).count();
+        long backToBack = traffic.stream().filter(GeneratedRecord::backToBack).count();
+        return mix + String.format(java.util.Locale.ROOT, "; personal data in every valid event, secrets in the URLs or search text of %,d; %s",
+                planted, count(backToBack, "record") + " sent back-to-back, without a newline");
+    }
+
+    private static String count(long n, String noun) {
+        return String.format(java.util.Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
     }
 
     /**

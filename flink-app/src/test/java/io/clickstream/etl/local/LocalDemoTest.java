@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
 
@@ -116,9 +117,32 @@ class LocalDemoTest {
         long malformed = many.stream().filter(r -> r.fate() == Fate.MALFORMED).count();
 
         // Twenty records happen to hold no fault: the line must not claim any.
-        assertThat(LocalDemo.mix(few)).isEqualTo("20 valid, 0 retries, 0 malformed, 0 breaking the schema, 0 reusing an id with other content, 0 oversized");
+        assertThat(LocalDemo.mix(few)).startsWith("20 valid, 0 retries, 0 malformed, 0 breaking the schema, 0 reusing an id with other content, 0 oversized; ");
         assertThat(malformed).isPositive();
+        long planted = many.stream().filter(r -> r.fate() == Fate.VALID && !r.secrets().isEmpty()).count();
+        long backToBack = many.stream().filter(GeneratedRecord::backToBack).count();
+        assertThat(planted).isPositive();
         assertThat(LocalDemo.mix(many)).startsWith(String.format(Locale.ROOT, "%,d valid, ", valid))
-                .contains(String.format(Locale.ROOT, ", %,d malformed, ", malformed));
+                .contains(String.format(Locale.ROOT, ", %,d malformed, ", malformed))
+                .contains(String.format(Locale.ROOT, "secrets in the URLs or search text of %,d; ", planted))
+                .endsWith(String.format(Locale.ROOT, "; %,d records sent back-to-back, without a newline", backToBack));
+    }
+
+    @Test
+    void badOptionsAreOneLineAndGoodOnesAreRead() {
+        LocalDemo.Options o = LocalDemo.Options.parse("--records", "20_000", "--data", "/tmp/d", "--watch");
+        assertThat(o.records).isEqualTo(20_000);
+        assertThat(o.data).isEqualTo(Paths.get("/tmp/d"));
+        assertThat(o.watch).isTrue();
+        assertThat(o.fresh).isFalse();
+        assertThat(LocalDemo.Options.parse().records).isEqualTo(300_000);
+        for (String bad : new String[] {"-3", "0", "abc", "3000000000"}) {
+            assertThatThrownBy(() -> LocalDemo.Options.parse("--records", bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--records '" + bad + "': expected a positive number of records, up to 2147483647");
+        }
+        assertThatThrownBy(() -> LocalDemo.Options.parse("--records")).hasMessageStartingWith("--records needs a value");
+        assertThatThrownBy(() -> LocalDemo.Options.parse("--data", "--watch")).hasMessageStartingWith("--data needs a value");
+        assertThatThrownBy(() -> LocalDemo.Options.parse("--record", "5")).hasMessageStartingWith("Unknown option --record ");
     }
 }
