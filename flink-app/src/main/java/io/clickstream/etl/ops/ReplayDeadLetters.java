@@ -1,5 +1,6 @@
 package io.clickstream.etl.ops;
 
+import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.sink.DeadLetterJsonWriter;
 
 import org.apache.flink.core.fs.FSDataOutputStream;
@@ -15,14 +16,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -59,36 +64,80 @@ public final class ReplayDeadLetters {
     private ReplayDeadLetters() {
     }
 
+    static final String USAGE = "Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD]";
+
     public static void main(String[] args) throws Exception {
-        String from = null;
-        String to = null;
-        String type = null;
-        String date = null;
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(String.join("\n",
+                    "Writes dead-lettered records back into the job's input as one new object, to be read again after a fix.",
+                    "  --dead-letters ROOT   the dead-letter root (output.dead-letter.path), local or s3://",
+                    "  --to PATH             the job's input.path; the object lands under PATH/replay/",
+                    "  --type TYPE           only this failure type (default: all)",
+                    "  --date YYYY-MM-DD     only this processing date (default: all)",
+                    ""));
+            return;
+        }
+        String[] options;
+        try {
+            options = options(args);
+        } catch (IllegalArgumentException bad) {
+            System.err.println(bad.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            System.out.println(replay(new Path(options[0]), new Path(options[1]), options[2], options[3]));
+        } catch (IOException e) {
+            System.err.println("Replay failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The command line as {@code [dead-letter root, input path, type or null, date or null]}, each
+     * checked: the dead-letter root must exist (a mistyped one would replay nothing, silently), the
+     * type must be a failure type and the date a date.
+     *
+     * @throws IllegalArgumentException naming every problem, one per line
+     */
+    static String[] options(String... args) throws IOException {
+        String[] values = new String[4];
+        List<String> problems = new ArrayList<>();
+        List<String> names = List.of("--dead-letters", "--to", "--type", "--date");
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--help": case "-h":
-                    System.out.print(String.join("\n",
-                            "Writes dead-lettered records back into the job's input as one new object, to be read again after a fix.",
-                            "  --dead-letters ROOT   the dead-letter root (output.dead-letter.path), local or s3://",
-                            "  --to PATH             the job's input.path; the object lands under PATH/replay/",
-                            "  --type TYPE           only this failure type (default: all)",
-                            "  --date YYYY-MM-DD     only this processing date (default: all)",
-                            ""));
-                    return;
-                case "--dead-letters": from = args[++i]; break;
-                case "--to": to = args[++i]; break;
-                case "--type": type = args[++i]; break;
-                case "--date": date = args[++i]; break;
-                default:
-                    System.err.println("Unknown option " + args[i] + " (known: --dead-letters, --to, --type, --date)");
-                    System.exit(2);
+            int option = names.indexOf(args[i]);
+            if (option < 0) {
+                problems.add("Unknown option " + args[i] + " (known: " + String.join(", ", names) + ")");
+            } else if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                problems.add(args[i] + " needs a value");
+            } else {
+                values[option] = args[++i];
             }
         }
-        if (from == null || to == null) {
-            System.err.println("Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD]");
-            System.exit(2);
+        if (values[0] == null || values[1] == null) {
+            problems.add(USAGE);
         }
-        System.out.println(replay(new Path(from), new Path(to), type, date));
+        if (values[0] != null) {
+            Path root = new Path(values[0]);
+            if (!root.getFileSystem().exists(root)) {
+                problems.add("--dead-letters '" + values[0] + "': no such folder (the job's output.dead-letter.path)");
+            }
+        }
+        if (values[2] != null && Arrays.stream(FailureType.values()).map(FailureType::folderName).noneMatch(values[2]::equals)) {
+            problems.add("--type '" + values[2] + "': expected one of "
+                    + Arrays.stream(FailureType.values()).map(FailureType::folderName).collect(Collectors.joining(", ")));
+        }
+        if (values[3] != null) {
+            try {
+                LocalDate.parse(values[3]);
+            } catch (DateTimeParseException notADate) {
+                problems.add("--date '" + values[3] + "': expected a date as YYYY-MM-DD");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        return values;
     }
 
     /** Replays the dead letters under {@code root} (optionally one failure type and processing date). */

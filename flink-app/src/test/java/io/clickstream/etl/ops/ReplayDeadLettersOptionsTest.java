@@ -1,0 +1,37 @@
+package io.clickstream.etl.ops;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The replay tool's command line: a mistyped path, type or date is an error, not a replay of nothing. */
+class ReplayDeadLettersOptionsTest {
+
+    @Test
+    void goodOptionsAreRead(@TempDir Path dir) throws Exception {
+        assertThat(ReplayDeadLetters.options("--dead-letters", dir.toString(), "--to", "s3://raw/firehose",
+                "--type", "schema_violation", "--date", "2026-11-29"))
+                .containsExactly(dir.toString(), "s3://raw/firehose", "schema_violation", "2026-11-29");
+        assertThat(ReplayDeadLetters.options("--to", "raw", "--dead-letters", dir.toString()))
+                .containsExactly(dir.toString(), "raw", null, null);
+    }
+
+    @Test
+    void everyProblemIsNamedAtOnce(@TempDir Path dir) {
+        String missing = dir.resolve("no-such-folder").toString();
+        assertThatThrownBy(() -> ReplayDeadLetters.options("--dead-letters", missing, "--to", "raw", "--type", "schema",
+                "--date", "2026-13-01", "--dry-run"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(String.join("\n",
+                        "Unknown option --dry-run (known: --dead-letters, --to, --type, --date)",
+                        "--dead-letters '" + missing + "': no such folder (the job's output.dead-letter.path)",
+                        "--type 'schema': expected one of malformed_json, schema_violation, oversized_record, unreadable_object, id_conflict",
+                        "--date '2026-13-01': expected a date as YYYY-MM-DD"));
+        assertThatThrownBy(() -> ReplayDeadLetters.options("--dead-letters", dir.toString(), "--to"))
+                .hasMessage("--to needs a value\n" + ReplayDeadLetters.USAGE);
+    }
+}
