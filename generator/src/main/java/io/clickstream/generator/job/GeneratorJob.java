@@ -50,12 +50,14 @@ public final class GeneratorJob {
                 return;
             }
             env.setParallelism(config.parallelism);
-            // A failure that does not go away (a full disk, a file where a folder should be) ends the
-            // run with its cause instead of restarting it forever, Flink's default with checkpoints.
+            // A failure that does not go away (no credentials, a full disk, a file where a folder
+            // should be) ends the run with its cause instead of restarting it for ever, Flink's
+            // default with checkpoints; a rare one in a long live run is still survived.
             Configuration restarts = new Configuration();
-            restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, 3);
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, Duration.ofMinutes(1));
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, Duration.ofSeconds(1));
             env.configure(restarts);
         } else {
             config = GeneratorConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties());
