@@ -80,6 +80,11 @@ public final class PiiScrubber implements Serializable {
                 changed++;
             }
         }
+        String userId = scrubUserId(e.userId);
+        if (userId != e.userId) {
+            e.userId = userId;
+            changed++;
+        }
         if (e.ipAddress != null) {
             e.ipAddress = null;
             changed++;
@@ -118,6 +123,28 @@ public final class PiiScrubber implements Serializable {
             }
         }
         return changed;
+    }
+
+    /**
+     * Sites that sign users in by e-mail often send the address as the user id, and some key
+     * anonymous visitors by their IP address: those are scrubbed. Numbers are not, since numeric
+     * user ids look like phone or card numbers and must stay whole. Same instance when clean.
+     */
+    String scrubUserId(String userId) {
+        if (userId == null) {
+            return null;
+        }
+        String s = userId;
+        if (s.indexOf('@') >= 0 || s.contains("%40")) {
+            s = replace(EMAIL, s, EMAIL_TOKEN);
+        }
+        if (s.indexOf('.') >= 0) {
+            s = replace(IPV4, s, IP_TOKEN);
+        }
+        if (s.indexOf(':') != s.lastIndexOf(':')) {
+            s = replace(IPV6, s, IP_TOKEN);
+        }
+        return s.equals(userId) ? userId : s;
     }
 
     private int dropConfigured(ClickEvent e) {

@@ -139,6 +139,27 @@ class PiiScrubberTest {
     }
 
     @Test
+    void aUserIdThatIsAnEmailOrIpAddressIsScrubbedAndNumericOnesStayWhole() {
+        ClickEvent e = event();
+        e.userId = "Anna.Schmidt@example.de";
+        int changed = scrubber.scrub(e);
+        assertThat(e.userId).isEqualTo("[email]");
+        assertThat(changed).isEqualTo(3);
+        assertThat(scrubber.scrubUserId("anon-81.2.69.160")).isEqualTo("anon-[ip]");
+        assertThat(scrubber.scrubUserId("2a02:1f:2e::7")).isEqualTo("[ip]");
+        for (String id : new String[] {"4111111111111111", "442079461234", "u-0000110", "b96ad462-573e-4dde-8590-7e6fd862639f", "v1.2"}) {
+            assertThat(scrubber.scrubUserId(id)).isSameAs(id);
+        }
+        // With a key, the pseudonym is taken from the address before it is scrubbed.
+        PiiScrubber keyed = new PiiScrubber(Set.of(), SECRETS, Set.of("user_id"), "a-key-of-16-chars-or-more");
+        ClickEvent pseudonymised = event();
+        pseudonymised.userId = "anna@example.de";
+        keyed.scrub(pseudonymised);
+        assertThat(pseudonymised.userId).isNull();
+        assertThat(pseudonymised.userIdHash).hasSize(64);
+    }
+
+    @Test
     void extrasNamedLikeASecretAreRedactedWhole() {
         ClickEvent e = event();
         e.extra = new HashMap<>(Map.of("api_token", "abc123", "Password", "hunter2", "keyword", "tent", "app_version", "2.1.0"));
