@@ -3,10 +3,17 @@ package io.clickstream.etl.pii;
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.model.ClickEvent;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HashSet;
@@ -21,9 +28,11 @@ import java.util.regex.Pattern;
  * Removes personal data from an event: drops {@code ip_address}, {@code email} and configured
  * fields; in URLs drops credentials and redacts secret parameters (query, fragment and {@code ;}
  * path parameters); in URLs and free text (extras included) replaces e-mail addresses, payment
- * card numbers, phone numbers, IP addresses and JSON Web Tokens; redacts extras whose name is a
- * secret; and, with a key configured, replaces chosen identifiers by keyed HMAC-SHA256 pseudonyms.
- * Not thread-safe: one instance per operator subtask.
+ * card numbers, phone numbers, IP addresses and JSON Web Tokens; redacts extras, and fields of
+ * JSON objects in extras, whose name is a secret; and, with a key configured, replaces chosen
+ * identifiers by keyed HMAC-SHA256 pseudonyms. Values under a layer of URL encoding (a return URL
+ * in a parameter, JSON in a parameter, an address encoded twice) are opened and scrubbed by the
+ * same rules. Not thread-safe: one instance per operator subtask.
  */
 public final class PiiScrubber implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -36,7 +45,7 @@ public final class PiiScrubber implements Serializable {
 
     // In URLs a space is '+' or %20 and a leading plus %2B, so the number patterns accept those too.
     private static final String SEPARATOR = "(?:[ .()/+-]|%20)";
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+(?:@|%40|%2540)[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
     /** 13 to 19 digits, single separators between them; only Luhn-valid matches are cards. */
     private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:(?:[ +-]|%20)?\\d){12,18}(?![\\w-])");
     // Not right after '-': a run of digits that ends a UUID or a product code is not a phone number.
@@ -46,6 +55,9 @@ public final class PiiScrubber implements Serializable {
             "(?<![\\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\\w:])");
     /** A JSON Web Token (JWS or JWE): base64url parts, the first a JSON object. Its payload is often an e-mail address or a user id. */
     private static final Pattern JWT = Pattern.compile("(?<![\\w-])eyJ[\\w-]{4,}\\.[\\w-]{4,}(?:\\.[\\w-]*){1,3}");
+    /** How many layers of encoding are opened: a URL in a parameter of a URL in a parameter, and so on. */
+    private static final int MAX_NESTING = 4;
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final Set<String> dropFields;
     private final Set<String> secretParams;
@@ -115,7 +127,7 @@ public final class PiiScrubber implements Serializable {
                 String value = x.getValue();
                 String clean = value == null ? null
                         : isSecretName(x.getKey(), 0, x.getKey().length()) ? SECRET_TOKEN
-                        : looksLikeUrl(value) ? scrubUrl(value) : scrubText(value);
+                        : scrubValue(value, 0);
                 if (clean != null && !clean.equals(value)) {
                     x.setValue(clean);
                     changed++;
@@ -135,7 +147,7 @@ public final class PiiScrubber implements Serializable {
             return null;
         }
         String s = userId;
-        if (s.indexOf('@') >= 0 || s.contains("%40")) {
+        if (s.indexOf('@') >= 0 || s.contains("%40") || s.contains("%2540")) {
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
         if (s.indexOf('.') >= 0) {
@@ -180,15 +192,88 @@ public final class PiiScrubber implements Serializable {
      * and scrubs the rest as text. Returns the same instance when nothing changed.
      */
     public String scrubUrl(String url) {
-        if (url == null) {
-            return null;
-        }
+        return url == null ? null : scrubUrl(url, 0);
+    }
+
+    private String scrubUrl(String url, int depth) {
         int pathStart = authorityEnd(url);
         String s = withoutCredentials(url, pathStart);
         pathStart -= url.length() - s.length();
-        s = redactSecretParameters(s, pathStart);
+        s = redactSecretParameters(s, pathStart, depth);
         s = scrubText(s);
         return s.equals(url) ? url : s;
+    }
+
+    /**
+     * Scrubs a value whose kind is not known: a JSON object or array field by field, a URL or a
+     * query string parameter by parameter, text that is still URL-encoded after decoding it, other
+     * text as text. Same instance when clean.
+     */
+    private String scrubValue(String value, int depth) {
+        String v = value.trim();
+        if (v.startsWith("{") || v.startsWith("[")) {
+            return scrubJson(value, depth);
+        }
+        if (v.contains("://") || v.startsWith("/") || v.indexOf('?') >= 0) {
+            return scrubUrl(value, depth);
+        }
+        if (v.indexOf('=') > 0) {
+            // A query string without its '?' (a form body, an OAuth state): scanned as one.
+            String clean = scrubUrl("?" + value, depth);
+            return clean.substring(1).equals(value) ? value : clean.substring(1);
+        }
+        return scrubEncoded(value, depth);
+    }
+
+    /** Text that may still be URL-encoded: scrubbed as text, and decoded once more and scrubbed again. */
+    private String scrubEncoded(String value, int depth) {
+        String s = scrubText(value);
+        if (depth < MAX_NESTING && PercentCoding.hasEscape(s, 0, s.length())) {
+            String decoded = PercentCoding.decode(s);
+            String clean = scrubValue(decoded, depth + 1);
+            if (!clean.equals(decoded)) {
+                s = PercentCoding.encode(clean);
+            }
+        }
+        return s.equals(value) ? value : s;
+    }
+
+    /**
+     * Scrubs a JSON value field by field: a field named like a secret becomes {@code "REDACTED"}
+     * whole, strings and numbers are scrubbed as values. Text that is not JSON after all is
+     * scrubbed as text. Same instance when clean.
+     */
+    private String scrubJson(String json, int depth) {
+        StringWriter out = new StringWriter(json.length());
+        boolean changed = false;
+        try (JsonParser p = JSON.createParser(json); JsonGenerator g = JSON.createGenerator(out)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    g.writeFieldName(name);
+                    t = p.nextToken();
+                    if (t != JsonToken.VALUE_NULL && isSecretName(name, 0, name.length())) {
+                        p.skipChildren();
+                        g.writeString(SECRET_TOKEN);
+                        changed = true;
+                        continue;
+                    }
+                }
+                if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    String text = p.getText();
+                    String clean = t == JsonToken.VALUE_STRING ? scrubValue(text, depth + 1) : scrubText(text);
+                    if (clean != text) {
+                        g.writeString(clean);
+                        changed = true;
+                        continue;
+                    }
+                }
+                g.copyCurrentEvent(p);
+            }
+        } catch (IOException notJson) {
+            return scrubText(json);
+        }
+        return changed ? out.toString() : json;
     }
 
     /**
@@ -203,7 +288,7 @@ public final class PiiScrubber implements Serializable {
         if (s.contains("eyJ")) {
             s = replace(JWT, s, SECRET_TOKEN);
         }
-        if (s.indexOf('@') >= 0 || s.contains("%40")) {
+        if (s.indexOf('@') >= 0 || s.contains("%40") || s.contains("%2540")) {
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
         // An IPv4 address has at least 4 digits, a phone number 9, a card number 13.
@@ -268,7 +353,7 @@ public final class PiiScrubber implements Serializable {
      * starts after '?', '&', ';' or '#' (so OAuth tokens in the fragment and {@code ;jsessionid=}
      * count) and ends at the next of those, or at '/' while still in the path.
      */
-    private String redactSecretParameters(String url, int from) {
+    private String redactSecretParameters(String url, int from, int depth) {
         StringBuilder out = null;
         int copied = 0;
         boolean inPath = true;
@@ -296,16 +381,42 @@ public final class PiiScrubber implements Serializable {
             while (valueEnd < n && !endsParameter(url.charAt(valueEnd), inPath)) {
                 valueEnd++;
             }
-            if (valueEnd > eq + 1 && isSecretName(url, nameStart, eq)) {
+            String replacement = valueEnd == eq + 1 ? null
+                    : isSecretName(url, nameStart, eq) ? SECRET_TOKEN
+                    : depth < MAX_NESTING ? scrubNestedValue(url, eq + 1, valueEnd, depth) : null;
+            if (replacement != null) {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }
-                out.append(url, copied, eq + 1).append(SECRET_TOKEN);
+                out.append(url, copied, eq + 1).append(replacement);
                 copied = valueEnd;
             }
             i = valueEnd;
         }
         return out == null ? url : out.append(url, copied, n).toString();
+    }
+
+    /**
+     * What a parameter value hides under its encoding (a return URL and its parameters, JSON, an
+     * address encoded twice), scrubbed and encoded again; null when it hides nothing.
+     */
+    private String scrubNestedValue(String url, int from, int to, int depth) {
+        String value;
+        String decoded;
+        if (PercentCoding.hasEscape(url, from, to)) {
+            value = url.substring(from, to);
+            decoded = PercentCoding.decode(value);
+        } else if (url.charAt(from) == '{' || url.charAt(from) == '[') {
+            value = url.substring(from, to);
+            decoded = value;
+        } else {
+            return null;
+        }
+        String clean = scrubValue(decoded, depth + 1);
+        if (clean.equals(decoded)) {
+            return null;
+        }
+        return decoded == value ? clean : PercentCoding.encode(clean);
     }
 
     private static boolean endsParameter(char c, boolean inPath) {
@@ -412,10 +523,6 @@ public final class PiiScrubber implements Serializable {
             }
         }
         return n;
-    }
-
-    private static boolean looksLikeUrl(String s) {
-        return s != null && (s.startsWith("http://") || s.startsWith("https://"));
     }
 
     private static Set<String> lower(Set<String> names) {

@@ -139,6 +139,49 @@ class PiiScrubberTest {
     }
 
     @Test
+    void valuesUnderALayerOfUrlEncodingAreScrubbedByTheSameRules() {
+        // A password-reset link that went through the login page, with the address encoded twice.
+        assertThat(scrubber.scrubUrl("https://shop.example.com/login?return_to=%2Faccount%2Freset%3Ftoken%3Dt0k3n%26email%3Danna%2540example.com&lang=de"))
+                .isEqualTo("https://shop.example.com/login?return_to=%2Faccount%2Freset%3Ftoken%3DREDACTED%26email%3DREDACTED&lang=de");
+        assertThat(scrubber.scrubUrl("/sso?next=https%3A%2F%2Fpartner.example%2Fcb%3Faccess_token%3Dya29.x%26user%3Dbob%2540mail.com"))
+                .isEqualTo("/sso?next=https%3A%2F%2Fpartner.example%2Fcb%3Faccess_token%3DREDACTED%26user%3D[email]");
+        // Encoded twice: the redirect of a redirect.
+        assertThat(scrubber.scrubUrl("/a?next=%2Fb%3Fnext%3D%252Fc%253Fsid%253D77AB%2526x%253D1"))
+                .isEqualTo("/a?next=%2Fb%3Fnext%3D%252Fc%253Fsid%253DREDACTED%2526x%253D1");
+        assertThat(scrubber.scrubUrl("/p?ref=anna%2540example.com")).isEqualTo("/p?ref=[email]");
+        // An OAuth state or a form body: a query string without its '?'.
+        assertThat(scrubber.scrubUrl("/cb?state=csrf%3Dabc%26session%3Ds3cr3t")).isEqualTo("/cb?state=csrf%3Dabc%26session%3DREDACTED");
+        // JSON in a parameter, encoded or not.
+        assertThat(scrubber.scrubUrl("/t?data=%7B%22password%22%3A%22hunter2%22%2C%22step%22%3A2%7D"))
+                .isEqualTo("/t?data=%7B%22password%22%3A%22REDACTED%22%2C%22step%22%3A2%7D");
+        assertThat(scrubber.scrubUrl("/t?data={\"otp\":\"123456\"}")).isEqualTo("/t?data={\"otp\":\"REDACTED\"}");
+        // A number right after an encoded character.
+        assertThat(scrubber.scrubUrl("/contact?to=tel%3A4155550123")).isEqualTo("/contact?to=tel%3A[phone]");
+        for (String clean : new String[] {"/search?q=summer%20dress%2C+red", "/login?next=%2Fcart%3Fstep%3D2%26coupon%3DSAVE10",
+                "/p?x=100%25+cotton", "/p?x=%E2%82%AC+20", "/p?bad=%zz"}) {
+            assertThat(scrubber.scrubUrl(clean)).as(clean).isSameAs(clean);
+        }
+    }
+
+    @Test
+    void jsonInExtrasIsScrubbedFieldByField() {
+        ClickEvent e = event();
+        String form = "{\"email\":\"anna@example.com\",\"Password\":\"hunter2\",\"card\":{\"number\":\"4111 1111 1111 1111\",\"cvv\":123},"
+                + "\"auth\":{\"user\":\"anna\",\"pin\":\"0000\"},\"items\":[{\"note\":\"call +44 20 7946 1234\",\"qty\":2}],"
+                + "\"back\":\"https://shop.example.com/cart?sessionId=s1\",\"token\":null}";
+        String clean = "{\"step\":2,\"fields\":[\"name\",\"zip\"],\"ok\":true,\"price\":19.99}";
+        e.extra = new HashMap<>(Map.of("form", form, "wizard", clean, "list", "[\"a@b.co\",5]", "broken", "{\"note\": mail a@b.co"));
+        scrubber.scrub(e);
+        assertThat(e.extra.get("form")).isEqualTo("{\"email\":\"REDACTED\",\"Password\":\"REDACTED\",\"card\":{\"number\":\"[card]\",\"cvv\":\"REDACTED\"},"
+                + "\"auth\":\"REDACTED\",\"items\":[{\"note\":\"call [phone]\",\"qty\":2}],"
+                + "\"back\":\"https://shop.example.com/cart?sessionId=REDACTED\",\"token\":null}");
+        assertThat(e.extra.get("wizard")).isSameAs(clean);
+        assertThat(e.extra.get("list")).isEqualTo("[\"[email]\",5]");
+        // Not JSON after all: scrubbed as text.
+        assertThat(e.extra.get("broken")).isEqualTo("{\"note\": mail [email]");
+    }
+
+    @Test
     void aUserIdThatIsAnEmailOrIpAddressIsScrubbedAndNumericOnesStayWhole() {
         ClickEvent e = event();
         e.userId = "Anna.Schmidt@example.de";
