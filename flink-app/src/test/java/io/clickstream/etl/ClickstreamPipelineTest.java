@@ -269,7 +269,8 @@ class ClickstreamPipelineTest {
         assertThat(secrets.stream().filter(secret -> bytes.stream().anyMatch(file -> file.contains(secret))))
                 .as("secrets in the lake files' bytes").isEmpty();
         assertThat(lakeText).contains("email=REDACTED", "token=REDACTED", "#access_token=REDACTED", ";jsessionid=REDACTED",
-                "/account/verify/REDACTED", "q=pay+with+[card]", "q=call+me+[phone]", "pay with [card]");
+                "/account/verify/REDACTED", "q=pay+with+[card]", "q=call+me+[phone]", "pay with [card]",
+                "?return_to=%2Faccount%2Freset%3Ftoken%3DREDACTED%26email%3DREDACTED", "\"password\":\"REDACTED\"");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -180,6 +181,19 @@ public final class TrafficGenerator {
             t += gap();
             Map<String, Object> login = base(user, sessionId, "login", t);
             login.put("page_url", SITE + loginPath(user, login));
+            if (!settings.uniformTypes && random.nextDouble() < 0.2) {
+                // Analytics snippets that capture forms automatically send what was typed, passwords included.
+                String password = "pw-" + Long.toHexString(random.nextLong());
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("email", user.email);
+                fields.put("password", password);
+                fields.put("remember_me", random.nextBoolean());
+                Map<String, Object> form = new LinkedHashMap<>();
+                form.put("id", "login");
+                form.put("fields", fields);
+                login.put("form", form);
+                plant(login, password);
+            }
             events.add(login);
         }
         boolean buys = random.nextDouble() < settings.conversionRate;
@@ -258,8 +272,9 @@ public final class TrafficGenerator {
 
     /**
      * Where a login lands. Most are the plain login page; some carry what real sign-ins leak into
-     * URLs: an OAuth access token in the fragment, a servlet session id in the path, or an e-mail
-     * verification link whose JSON Web Token holds the address.
+     * URLs: an OAuth access token in the fragment, a servlet session id in the path, an e-mail
+     * verification link whose JSON Web Token holds the address, or a password-reset link encoded
+     * in the login page's return URL.
      */
     private String loginPath(World.User user, Map<String, Object> event) {
         double kind = random.nextDouble();
@@ -279,6 +294,13 @@ public final class TrafficGenerator {
                     + base64.encodeToString(Long.toHexString(random.nextLong()).getBytes(StandardCharsets.UTF_8));
             plant(event, jwt, payload);
             return "/account/verify/" + jwt;
+        } else if (kind < 0.35) {
+            // A password-reset link that went through the login page: the token and the address
+            // (encoded twice) ride in the encoded return URL, where no parameter name gives them away.
+            String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+            String email = URLEncoder.encode(user.email, StandardCharsets.UTF_8);
+            plant(event, token, email.replace("%40", "%2540"));
+            return "/account/login?return_to=" + URLEncoder.encode("/account/reset?token=" + token + "&email=" + email, StandardCharsets.UTF_8);
         }
         return "/account/login";
     }
@@ -425,20 +447,32 @@ public final class TrafficGenerator {
                 if (field.getKey().startsWith("_")) {
                     continue;
                 }
-                Object value = field.getValue();
                 json.writeFieldName(field.getKey());
-                if (value instanceof Integer || value instanceof Long) {
-                    json.writeNumber(((Number) value).longValue());
-                } else if (value instanceof Double) {
-                    json.writeNumber((Double) value);
-                } else {
-                    json.writeString(value.toString());
-                }
+                write(json, field.getValue());
             }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return writer.toString();
+    }
+
+    private static void write(JsonGenerator json, Object value) throws IOException {
+        if (value instanceof Integer || value instanceof Long) {
+            json.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double) {
+            json.writeNumber((Double) value);
+        } else if (value instanceof Boolean) {
+            json.writeBoolean((Boolean) value);
+        } else if (value instanceof Map) {
+            json.writeStartObject();
+            for (Map.Entry<?, ?> field : ((Map<?, ?>) value).entrySet()) {
+                json.writeFieldName(field.getKey().toString());
+                write(json, field.getValue());
+            }
+            json.writeEndObject();
+        } else {
+            json.writeString(value.toString());
+        }
     }
 }

@@ -77,13 +77,14 @@ class TrafficGeneratorTest {
         Map<String, Long> kinds = new HashMap<>();
         for (GeneratedRecord r : planted) {
             String url = (String) r.fields().get("page_url");
-            String kind = url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
+            String kind = r.fields().containsKey("form") ? "form" : url.contains("?return_to=") ? "reset"
+                    : url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
                     : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("token=") ? "newsletter"
                     : String.valueOf(r.fields().get("search_query")).startsWith("pay with") ? "card"
                     : String.valueOf(r.fields().get("search_query")).startsWith("call me") ? "phone" : "other";
             kinds.merge(kind, 1L, Long::sum);
         }
-        assertThat(kinds).containsOnlyKeys("oauth", "servlet session", "jwt", "newsletter", "card", "phone");
+        assertThat(kinds).containsOnlyKeys("form", "reset", "oauth", "servlet session", "jwt", "newsletter", "card", "phone");
         assertThat(kinds.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(5));
         // The card numbers are valid ones, so the ETL's Luhn check has to find them.
         assertThat(planted).filteredOn(r -> String.valueOf(r.fields().get("search_query")).startsWith("pay with"))
