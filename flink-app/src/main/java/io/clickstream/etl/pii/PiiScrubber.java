@@ -117,7 +117,7 @@ public final class PiiScrubber implements Serializable {
             e.referrer = referrer;
             changed++;
         }
-        String query = scrubText(e.searchQuery);
+        String query = e.searchQuery == null ? null : scrubValue(e.searchQuery, 0);
         if (query != e.searchQuery) {
             e.searchQuery = query;
             changed++;

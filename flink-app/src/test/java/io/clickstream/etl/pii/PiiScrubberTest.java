@@ -164,6 +164,19 @@ class PiiScrubberTest {
     }
 
     @Test
+    void aLinkPastedIntoTheSearchBoxLosesItsSecrets() {
+        ClickEvent e = event();
+        e.searchQuery = "why does https://shop.example.com/reset?token=t0k3n&step=2 not work? call +44 20 7946 1234";
+        scrubber.scrub(e);
+        assertThat(e.searchQuery).isEqualTo("why does https://shop.example.com/reset?token=REDACTED&step=2 not work? call [phone]");
+        ClickEvent plain = event();
+        String words = "waterproof tent? 2 person, 100% cotton";
+        plain.searchQuery = words;
+        scrubber.scrub(plain);
+        assertThat(plain.searchQuery).isSameAs(words);
+    }
+
+    @Test
     void jsonInExtrasIsScrubbedFieldByField() {
         ClickEvent e = event();
         String form = "{\"email\":\"anna@example.com\",\"Password\":\"hunter2\",\"card\":{\"number\":\"4111 1111 1111 1111\",\"cvv\":123},"
