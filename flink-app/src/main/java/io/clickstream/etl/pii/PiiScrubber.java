@@ -45,7 +45,10 @@ public final class PiiScrubber implements Serializable {
 
     // In URLs a space is '+' or %20 and a leading plus %2B, so the number patterns accept those too.
     private static final String SEPARATOR = "(?:[ .()/+-]|%20)";
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+(?:@|%40|%2540)[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    // Every repetition is bounded (a local part has at most 64 characters, a label 63): unbounded
+    // ones made a long field cost quadratic time, and a long run of labels overflowed the stack.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}");
     /** 13 to 19 digits, single separators between them; only Luhn-valid matches are cards. */
     private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:(?:[ +-]|%20)?\\d){12,18}(?![\\w-])");
     // Not right after '-': a run of digits that ends a UUID or a product code is not a phone number.
@@ -210,6 +213,9 @@ public final class PiiScrubber implements Serializable {
      * text as text. Same instance when clean.
      */
     private String scrubValue(String value, int depth) {
+        if (depth > MAX_NESTING) {
+            return scrubText(value);
+        }
         String v = value.trim();
         if (v.startsWith("{") || v.startsWith("[")) {
             return scrubJson(value, depth);

@@ -5,11 +5,13 @@ import io.clickstream.etl.model.ClickEvent;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class PiiScrubberTest {
 
@@ -174,6 +176,26 @@ class PiiScrubberTest {
         plain.searchQuery = words;
         scrubber.scrub(plain);
         assertThat(plain.searchQuery).isSameAs(words);
+    }
+
+    @Test
+    void fieldsAsLongAsARecordCanBeNeitherOverflowTheStackNorHangTheTask() {
+        // A task that fails on a record fails on it again after every restart, and one that hangs
+        // on it stops the job: a field built to defeat the patterns must cost no more than its length.
+        // With an unbounded repetition of domain labels this overflowed the stack.
+        String labels = "anna@" + "b.".repeat(20_000) + "com";
+        assertThat(scrubber.scrubText(labels)).isSameAs(labels);
+        assertThat(scrubber.scrubText(labels + " anna@mail.example.com")).isEqualTo(labels + " [email]");
+        // With an unbounded local part this took time quadratic in the length (67 s for 100,000
+        // characters): a guard against a hang, not a speed target, so it allows a thousand times more.
+        String local = "x".repeat(300_000);
+        String[] scrubbed = new String[2];
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            scrubbed[0] = scrubber.scrubText(local + "@");
+            scrubbed[1] = scrubber.scrubUrl("/search?q=" + local + "%40example.com");
+        });
+        assertThat(scrubbed[0]).isEqualTo(local + "@");
+        assertThat(scrubbed[1]).endsWith("x[email]").hasSize(10 + 300_000 - 64 + "[email]".length());
     }
 
     @Test
