@@ -11,9 +11,18 @@ import java.util.Objects;
 /**
  * Browser, OS, device class and bot flag from a user-agent string, using the uap-java parser and
  * the ua-parser project's maintained regexes. Results are cached per string: real traffic has few
- * distinct agents, and parsing one costs far more than a map lookup.
+ * distinct agents, and parsing one costs far more than a map lookup. Only the first
+ * {@value #MAX_PARSED_LENGTH} characters are parsed and cached.
  */
 public final class UserAgentClassifier {
+
+    /**
+     * How much of a user agent is parsed. Real ones are a few hundred characters; a longer one is
+     * junk or an attack, and would cost parse time in proportion to its length (about 10 ms per
+     * thousand characters) and cache memory for as long as it stays cached (10,000 agents of a
+     * megabyte would not fit a task manager's heap).
+     */
+    static final int MAX_PARSED_LENGTH = 1024;
 
     /** What the lake keeps of a user agent. */
     public static final class Agent {
@@ -67,12 +76,22 @@ public final class UserAgentClassifier {
     }
 
     public Agent classify(String userAgent) {
-        Agent agent = cache.get(userAgent);
+        String parsed = userAgent.length() > MAX_PARSED_LENGTH ? userAgent.substring(0, MAX_PARSED_LENGTH) : userAgent;
+        Agent agent = cache.get(parsed);
         if (agent == null) {
-            agent = parse(userAgent);
-            cache.put(userAgent, agent);
+            agent = parse(parsed);
+            cache.put(parsed, agent);
         }
         return agent;
+    }
+
+    /** The characters the cache's keys hold, for tests of its bound. */
+    long cachedCharacters() {
+        long n = 0;
+        for (String key : cache.keySet()) {
+            n += key.length();
+        }
+        return n;
     }
 
     private Agent parse(String userAgent) {

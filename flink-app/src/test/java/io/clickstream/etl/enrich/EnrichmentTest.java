@@ -80,6 +80,19 @@ class EnrichmentTest {
     }
 
     @Test
+    void aUserAgentLongerThanAnyRealOneIsParsedAndCachedByItsStartOnly() {
+        String chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.91 Safari/537.36 ";
+        UserAgentClassifier classifier = new UserAgentClassifier(100);
+        for (int i = 0; i < 50; i++) {
+            // Distinct agents of 100,000 characters each: whole, they would hold 5 MB in the cache.
+            UserAgentClassifier.Agent agent = classifier.classify(chrome + i + "x".repeat(100_000));
+            assertThat(agent.browser).isEqualTo("Chrome");
+            assertThat(agent.browserVersion).isEqualTo("124.0.6367");
+        }
+        assertThat(classifier.cachedCharacters()).isLessThanOrEqualTo(50L * UserAgentClassifier.MAX_PARSED_LENGTH);
+    }
+
+    @Test
     void withoutUserAgentTheSentBrowserAndDeviceAreKept() {
         ClickEvent e = new ClickEvent();
         e.eventType = "page_view";
