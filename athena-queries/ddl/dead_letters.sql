@@ -19,7 +19,7 @@ LOCATION 's3://LAKE_BUCKET/dead-letter/'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.failure_type.type' = 'enum',
-  'projection.failure_type.values' = 'malformed_json,schema_violation,oversized_record,unreadable_object,id_conflict',
+  'projection.failure_type.values' = 'malformed_json,schema_violation,oversized_record,unreadable_object,id_conflict,processing_error',
   'projection.processing_date.type' = 'date',
   'projection.processing_date.format' = 'yyyy-MM-dd',
   'projection.processing_date.range' = 'NOW-2YEARS,NOW',

@@ -76,8 +76,8 @@ public final class ClickstreamEtlJob {
     }
 
     /**
-     * Wires {@code source -> parse -> dedup -> PII -> enrich -> lake}, with dead letters from parse
-     * and dedup to their own sink. The source runs as one reader so objects are read in key
+     * Wires {@code source -> parse -> dedup -> PII -> enrich -> lake}, with dead letters from every
+     * stage after the source to their own sink. The source runs as one reader so objects are read in key
      * (arrival) order; everything after the keyed shuffle runs at the environment's parallelism.
      */
     public static void build(StreamExecutionEnvironment env, JobConfig config, Source<RawRecord, ?, ?> source,
@@ -106,14 +106,18 @@ public final class ClickstreamEtlJob {
                 // "-v2": keyed by EventKey since 2026-11; state keyed by the id's text cannot be restored.
                 .uid("deduplicate-v2").name("Drop duplicates");
 
-        SingleOutputStreamOperator<ClickEvent> lakeReady = unique
-                .process(new ScrubPersonalData(new PiiScrubber(config))).uid("scrub-pii").name("Remove personal data")
-                .process(new EnrichEvent()).uid("enrich").name("Enrich");
+        SingleOutputStreamOperator<ClickEvent> scrubbed = unique
+                .process(new ScrubPersonalData(new PiiScrubber(config), config.jobVersion, config.deadLetterMaxRawBytes))
+                .uid("scrub-pii").name("Remove personal data");
+        SingleOutputStreamOperator<ClickEvent> lakeReady = scrubbed
+                .process(new EnrichEvent(config.jobVersion, config.deadLetterMaxRawBytes)).uid("enrich").name("Enrich");
 
         lakeReady.sinkTo(lake).uid("lake-sink").name("Lake (Snappy Parquet)");
 
         parsed.getSideOutput(DeadLetter.SIDE_OUTPUT)
-                .union(unique.getSideOutput(DeadLetter.SIDE_OUTPUT))
+                .union(unique.getSideOutput(DeadLetter.SIDE_OUTPUT),
+                        scrubbed.getSideOutput(DeadLetter.SIDE_OUTPUT),
+                        lakeReady.getSideOutput(DeadLetter.SIDE_OUTPUT))
                 .sinkTo(deadLetters).uid("dead-letter-sink").name("Dead letters (JSON lines)");
     }
 

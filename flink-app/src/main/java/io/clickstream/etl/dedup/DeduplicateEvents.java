@@ -93,7 +93,6 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
             alreadyInLake.inc();
         } else if (first == null) {
             seen.update(event.contentHash);
-            event.raw = null;
             out.collect(event);
         } else if (first == event.contentHash) {
             duplicates.inc();

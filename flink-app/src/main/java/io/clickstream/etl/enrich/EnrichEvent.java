@@ -2,6 +2,8 @@ package io.clickstream.etl.enrich;
 
 import io.clickstream.etl.metrics.PipelineMetrics;
 import io.clickstream.etl.model.ClickEvent;
+import io.clickstream.etl.model.DeadLetter;
+import io.clickstream.etl.model.FailureType;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -11,7 +13,8 @@ import org.apache.flink.util.Collector;
 /**
  * Derives the analytics columns: revenue, UTC time parts, URL host/path and UTM fields, referrer
  * host, and browser, OS, device class and bot flag from the user agent. Events reaching the end of
- * this operator are the ones written to the lake.
+ * this operator are the ones written to the lake; an event enrichment fails on goes to the dead
+ * letters with the error, so that one record cannot stop the job.
  */
 public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
     private static final long serialVersionUID = 1L;
@@ -19,18 +22,35 @@ public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
     private static final String[] UTM = {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"};
     private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 
+    private final String jobVersion;
+    private final int maxRawBytes;
     private transient UserAgentClassifier agents;
     private transient Counter written;
+    private transient Counter failed;
+
+    public EnrichEvent(String jobVersion, int maxRawBytes) {
+        this.jobVersion = jobVersion;
+        this.maxRawBytes = maxRawBytes;
+    }
 
     @Override
     public void open(OpenContext openContext) {
         agents = new UserAgentClassifier(10_000);
         written = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.WRITTEN);
+        failed = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(FailureType.PROCESSING_ERROR));
     }
 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
-        enrich(event, agents);
+        try {
+            enrich(event, agents);
+        } catch (RuntimeException | StackOverflowError e) {
+            failed.inc();
+            ctx.output(DeadLetter.SIDE_OUTPUT, DeadLetter.processingError(event, "enrich", e,
+                    ctx.timerService().currentProcessingTime(), jobVersion, maxRawBytes));
+            return;
+        }
+        event.raw = null;
         written.inc();
         out.collect(event);
     }

@@ -60,9 +60,12 @@ public final class PipelineMetrics {
         return name.toString();
     }
 
+    /**
+     * A counter and its accumulator. Operators chained into one task that count the same thing
+     * share the accumulator, which a task can hold only once.
+     */
     public static Counter counter(RuntimeContext context, String name) {
-        LongCounter accumulator = new LongCounter();
-        context.addAccumulator(name, accumulator);
+        LongCounter accumulator = context.getLongCounter(name);
         return context.getMetricGroup().addGroup(GROUP).counter(name, new AccumulatingCounter(accumulator));
     }
 

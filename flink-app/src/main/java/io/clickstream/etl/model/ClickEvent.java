@@ -78,7 +78,7 @@ public class ClickEvent {
     public long ingestedAt;
     /** Hash of the event's content, to tell a retry from an id conflict. */
     public long contentHash;
-    /** The raw record, kept only until deduplication for an id-conflict dead letter. */
+    /** The raw record, kept until enrichment for id-conflict and processing-error dead letters. */
     public byte[] raw;
 
     public ClickEvent() {

@@ -30,6 +30,15 @@ public class DeadLetter {
     public DeadLetter() {
     }
 
+    /**
+     * A {@link FailureType#PROCESSING_ERROR} dead letter for a parsed event whose processing at
+     * {@code stage} threw {@code error}; the event still holds its raw bytes.
+     */
+    public static DeadLetter processingError(ClickEvent event, String stage, Throwable error, long now, String jobVersion, int maxRawBytes) {
+        return of(FailureType.PROCESSING_ERROR, null, stage, stage + " failed: " + error, event.raw, event.raw.length,
+                event.sourceFile, event.lineNumber, event.sourceOrdinal, now, jobVersion, maxRawBytes);
+    }
+
     /** A dead letter for {@code raw}, keeping at most {@code maxRawBytes} of it. */
     public static DeadLetter of(FailureType type, String field, String rule, String message, byte[] raw,
                                 long originalSize, String sourceFile, long lineNumber, int sourceRecord, long now, String jobVersion,

@@ -13,7 +13,12 @@ public enum FailureType {
     /** An object, or the rest of one, that could not be read (corrupt or truncated GZIP, deleted). */
     UNREADABLE_OBJECT,
     /** A known {@code event_id} arriving again with different content. */
-    ID_CONFLICT;
+    ID_CONFLICT,
+    /**
+     * A valid event that made removing personal data or enriching fail: a bug, dead-lettered with
+     * the error instead of failing the job on the same record after every restart.
+     */
+    PROCESSING_ERROR;
 
     /** The value used in the {@code failure_type=} partition folder. */
     public String folderName() {

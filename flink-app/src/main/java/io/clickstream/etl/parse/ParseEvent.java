@@ -49,7 +49,7 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
         alreadyDeadLettered = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.ALREADY_DEAD_LETTERED);
         deadLetters = new EnumMap<>(FailureType.class);
         for (FailureType type : FailureType.values()) {
-            if (type != FailureType.ID_CONFLICT) {
+            if (type != FailureType.ID_CONFLICT && type != FailureType.PROCESSING_ERROR) {
                 deadLetters.put(type, PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(type)));
             }
         }

@@ -29,7 +29,7 @@ class ReplayDeadLettersOptionsTest {
                 .hasMessage(String.join("\n",
                         "Unknown option --dry-run (known: --dead-letters, --to, --type, --date)",
                         "--dead-letters '" + missing + "': no such folder (the job's output.dead-letter.path)",
-                        "--type 'schema': expected one of malformed_json, schema_violation, oversized_record, unreadable_object, id_conflict",
+                        "--type 'schema': expected one of malformed_json, schema_violation, oversized_record, unreadable_object, id_conflict, processing_error",
                         "--date '2026-13-01': expected a date as YYYY-MM-DD"));
         assertThatThrownBy(() -> ReplayDeadLetters.options("--dead-letters", dir.toString(), "--to"))
                 .hasMessage("--to needs a value\n" + ReplayDeadLetters.USAGE);
