@@ -62,15 +62,17 @@ public final class PipelineMetrics {
 
     /**
      * A counter and its accumulator. Operators chained into one task that count the same thing
-     * share the accumulator, which a task can hold only once.
+     * share the accumulator, which a task can hold only once; each one's metric counts its own.
      */
     public static Counter counter(RuntimeContext context, String name) {
         LongCounter accumulator = context.getLongCounter(name);
         return context.getMetricGroup().addGroup(GROUP).counter(name, new AccumulatingCounter(accumulator));
     }
 
+    /** Counts its operator's own increments as a metric, and adds them to the task's accumulator. */
     private static final class AccumulatingCounter implements Counter {
         private final LongCounter accumulator;
+        private long count;
 
         AccumulatingCounter(LongCounter accumulator) {
             this.accumulator = accumulator;
@@ -78,27 +80,28 @@ public final class PipelineMetrics {
 
         @Override
         public void inc() {
-            accumulator.add(1L);
+            inc(1L);
         }
 
         @Override
         public void inc(long n) {
+            count += n;
             accumulator.add(n);
         }
 
         @Override
         public void dec() {
-            accumulator.add(-1L);
+            inc(-1L);
         }
 
         @Override
         public void dec(long n) {
-            accumulator.add(-n);
+            inc(-n);
         }
 
         @Override
         public long getCount() {
-            return accumulator.getLocalValue();
+            return count;
         }
     }
 }
