@@ -77,8 +77,9 @@ public final class ClickstreamEtlJob {
 
     /**
      * Wires {@code source -> parse -> dedup -> PII -> enrich -> lake}, with dead letters from every
-     * stage after the source to their own sink. The source runs as one reader so objects are read in key
-     * (arrival) order; everything after the keyed shuffle runs at the environment's parallelism.
+     * stage after the source to their own sink. The source runs as one reader so objects are read
+     * in key (arrival) order; everything after the keyed shuffle runs at the environment's
+     * parallelism.
      */
     public static void build(StreamExecutionEnvironment env, JobConfig config, Source<RawRecord, ?, ?> source,
                              Sink<ClickEvent> lake, Sink<DeadLetter> deadLetters) {
