@@ -168,7 +168,7 @@ public final class LocalDemo {
                 counts.getOrDefault(Fate.SCHEMA_VIOLATION, 0L), counts.getOrDefault(Fate.ID_CONFLICT, 0L), counts.getOrDefault(Fate.OVERSIZED, 0L));
         long planted = traffic.stream().filter(r -> r.fate() == Fate.VALID && !r.secrets().isEmpty()).count();
         long backToBack = traffic.stream().filter(GeneratedRecord::backToBack).count();
-        return mix + String.format(java.util.Locale.ROOT, "; personal data in every valid event, secrets in the URLs or search text of %,d; %s",
+        return mix + String.format(java.util.Locale.ROOT, "; personal data in every valid event, secrets in the URLs, search text or captured forms of %,d; %s",
                 planted, count(backToBack, "record") + " sent back-to-back, without a newline");
     }
 

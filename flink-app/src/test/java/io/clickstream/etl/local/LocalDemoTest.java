@@ -124,7 +124,7 @@ class LocalDemoTest {
         assertThat(planted).isPositive();
         assertThat(LocalDemo.mix(many)).startsWith(String.format(Locale.ROOT, "%,d valid, ", valid))
                 .contains(String.format(Locale.ROOT, ", %,d malformed, ", malformed))
-                .contains(String.format(Locale.ROOT, "secrets in the URLs or search text of %,d; ", planted))
+                .contains(String.format(Locale.ROOT, "secrets in the URLs, search text or captured forms of %,d; ", planted))
                 .endsWith(String.format(Locale.ROOT, "; %,d records sent back-to-back, without a newline", backToBack));
     }
 
