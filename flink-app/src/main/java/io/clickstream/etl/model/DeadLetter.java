@@ -32,10 +32,11 @@ public class DeadLetter {
 
     /**
      * A {@link FailureType#PROCESSING_ERROR} dead letter for a parsed event whose processing at
-     * {@code stage} threw {@code error}; the event still holds its raw bytes.
+     * {@code stage} threw {@code error}, with the raw bytes the event still holds.
      */
     public static DeadLetter processingError(ClickEvent event, String stage, Throwable error, long now, String jobVersion, int maxRawBytes) {
-        return of(FailureType.PROCESSING_ERROR, null, stage, stage + " failed: " + error, event.raw, event.raw.length,
+        byte[] raw = event.raw == null ? new byte[0] : event.raw;
+        return of(FailureType.PROCESSING_ERROR, null, stage, stage + " failed: " + error, raw, raw.length,
                 event.sourceFile, event.lineNumber, event.sourceOrdinal, now, jobVersion, maxRawBytes);
     }
 

@@ -84,6 +84,21 @@ class ScrubPersonalDataTest {
                 ArithmeticException.class);
     }
 
+    @Test
+    void aFailingEventWithoutItsRawBytesIsStillDeadLettered() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ClickEvent, ClickEvent> harness =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new EnrichEvent("v7", 1024))) {
+            ClickEvent bad = event("{}", 3);
+            bad.raw = null;
+            bad.eventTimestamp = Long.MAX_VALUE;
+            harness.processElement(bad, 0);
+            assertThat(harness.getSideOutput(DeadLetter.SIDE_OUTPUT)).singleElement().satisfies(r -> {
+                assertThat(r.getValue().rawText).isEmpty();
+                assertThat(r.getValue().lineNumber).isEqualTo(3L);
+            });
+        }
+    }
+
     private static void assertProcessingErrorIsDeadLettered(ProcessFunction<ClickEvent, ClickEvent> operator,
                                                             String stage, Consumer<ClickEvent> breaker, Class<?> error) throws Exception {
         try (OneInputStreamOperatorTestHarness<ClickEvent, ClickEvent> harness = ProcessFunctionTestHarnesses.forProcessFunction(operator)) {
