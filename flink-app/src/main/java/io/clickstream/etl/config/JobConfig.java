@@ -102,8 +102,8 @@ public final class JobConfig implements Serializable {
     public static final Key<Duration> DEDUP_TTL = key("dedup.ttl", "24h", "a positive duration such as 24h", JobConfig::positiveDuration);
     public static final Key<Set<String>> DROP_FIELDS = key("pii.drop-fields", "", "comma-separated field names", JobConfig::fieldNames);
     public static final Key<Set<String>> SECRET_PARAMS = key("pii.secret-params",
-            "email,token,password,passwd,pwd,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
-                    + "signature,sig,credential,credentials,otp,cvv,cvc",
+            "email,token,password,passwd,pwd,pass,pw,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
+                    + "signature,sig,credential,credentials,otp,cvv,cvc,iban",
             "comma-separated parameter names or words of them", JobConfig::fieldNames);
     public static final Key<String> PSEUDONYM_KEY = key("pii.pseudonym-key", null, "at least 16 characters", JobConfig::secret);
     public static final Key<String> PSEUDONYM_KEY_SECRET = key("pii.pseudonym-key-secret", null,

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import org.iban4j.CountryCode;
+import org.iban4j.IbanUtil;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -16,6 +19,7 @@ import java.io.Serializable;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
@@ -41,14 +45,20 @@ public final class PiiScrubber implements Serializable {
     static final String CARD_TOKEN = "[card]";
     static final String PHONE_TOKEN = "[phone]";
     static final String IP_TOKEN = "[ip]";
+    static final String IBAN_TOKEN = "[iban]";
     static final String SECRET_TOKEN = "REDACTED";
 
     // In URLs a space is '+' or %20 and a leading plus %2B, so the number patterns accept those too.
     private static final String SEPARATOR = "(?:[ .()/+-]|%20)";
     // Every repetition is bounded (a local part has at most 64 characters, a label 63): unbounded
     // ones made a long field cost quadratic time, and a long run of labels overflowed the stack.
+    // Letters of any script and an apostrophe: josé@example.com, anna@bücher.de and
+    // o'brien@example.ie must go whole (an ASCII-only pattern matched none of them, or only the
+    // part after the last accented letter); so must an internationalised top-level domain.
+    private static final String LETTER_OR_DIGIT = "\\p{L}\\p{M}\\p{N}";
     private static final Pattern EMAIL = Pattern.compile(
-            "[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}");
+            "[" + LETTER_OR_DIGIT + "._%+'-]{1,64}(?:@|%40|%2540)[" + LETTER_OR_DIGIT + "-]{1,63}"
+                    + "(?:\\.[" + LETTER_OR_DIGIT + "-]{1,63}){0,8}\\.(?:xn--[a-z0-9-]{1,59}|[\\p{L}\\p{M}]{2,24})");
     /** 13 to 19 digits, single separators between them; only Luhn-valid matches are cards. */
     private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:(?:[ +-]|%20)?\\d){12,18}(?![\\w-])");
     // Not right after '-': a run of digits that ends a UUID or a product code is not a phone number.
@@ -56,6 +66,12 @@ public final class PiiScrubber implements Serializable {
     private static final Pattern IPV4 = Pattern.compile("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w])");
     private static final Pattern IPV6 = Pattern.compile(
             "(?<![\\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\\w:])");
+    /** Where an IBAN may start: a country code and two check digits, not inside a word. */
+    private static final Pattern IBAN_START = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?=[ +]?[A-Za-z0-9])");
+    /** A bearer token on its own, as pasted from a request: long, with at least one digit. */
+    private static final Pattern BEARER = Pattern.compile("(?<![\\w-])([Bb]earer\\s{1,3})(?=[\\w.~+/-]{0,511}\\d)[\\w.~+/-]{16,512}=*");
+    /** Authentication schemes that come between a secret name and the secret: {@code Authorization: Bearer abc}. */
+    private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "digest", "token", "negotiate", "jwt");
     /** A JSON Web Token (JWS or JWE): base64url parts, the first a JSON object. Its payload is often an e-mail address or a user id. */
     private static final Pattern JWT = Pattern.compile("(?<![\\w-])eyJ[\\w-]{4,}\\.[\\w-]{4,}(?:\\.[\\w-]*){1,3}");
     /** How many layers of encoding are opened: a URL in a parameter of a URL in a parameter, and so on. */
@@ -64,6 +80,8 @@ public final class PiiScrubber implements Serializable {
 
     private final Set<String> dropFields;
     private final Set<String> secretParams;
+    /** The secret names by their length: a word is compared only with names as long as itself. */
+    private final String[][] secretsByLength;
     private final Set<String> pseudonymFields;
     private final String pseudonymKey;
     private transient Mac mac;
@@ -75,6 +93,13 @@ public final class PiiScrubber implements Serializable {
     public PiiScrubber(Set<String> dropFields, Set<String> secretParams, Set<String> pseudonymFields, String pseudonymKey) {
         this.dropFields = new HashSet<>(dropFields);
         this.secretParams = lower(secretParams);
+        this.secretsByLength = new String[this.secretParams.stream().mapToInt(String::length).max().orElse(0) + 1][0];
+        for (String secret : this.secretParams) {
+            String[] same = secretsByLength[secret.length()];
+            same = Arrays.copyOf(same, same.length + 1);
+            same[same.length - 1] = secret;
+            secretsByLength[secret.length()] = same;
+        }
         this.pseudonymFields = new HashSet<>(pseudonymFields);
         this.pseudonymKey = pseudonymKey;
     }
@@ -203,7 +228,7 @@ public final class PiiScrubber implements Serializable {
         String s = withoutCredentials(url, pathStart);
         pathStart -= url.length() - s.length();
         s = redactSecretParameters(s, pathStart, depth);
-        s = scrubText(s);
+        s = scrubText(s, true);
         return s.equals(url) ? url : s;
     }
 
@@ -219,6 +244,12 @@ public final class PiiScrubber implements Serializable {
         String v = value.trim();
         if (v.startsWith("{") || v.startsWith("[")) {
             return scrubJson(value, depth);
+        }
+        // An address or JSON in base64 (an unsubscribe link's subscriber, a tracking blob): if what
+        // it decodes to holds anything to scrub, the whole value goes.
+        String text = Base64Text.plausible(v, 0, v.length()) ? Base64Text.decode(v) : null;
+        if (text != null && !scrubValue(text, depth + 1).equals(text)) {
+            return SECRET_TOKEN;
         }
         if (v.contains("://") || v.startsWith("/") || v.indexOf('?') >= 0) {
             return scrubUrl(value, depth);
@@ -287,20 +318,31 @@ public final class PiiScrubber implements Serializable {
      * addresses. Same instance when clean.
      */
     public String scrubText(String text) {
-        if (text == null) {
-            return null;
-        }
+        return text == null ? null : scrubText(text, false);
+    }
+
+    private String scrubText(String text, boolean url) {
         String s = text;
+        if (s.indexOf(':') >= 0 || (!url && s.indexOf('=') >= 0)) {
+            s = redactSecretAssignments(s, url);
+        }
+        if (s.contains("earer")) {
+            Matcher bearer = BEARER.matcher(s);
+            s = bearer.find() ? bearer.replaceAll("$1" + SECRET_TOKEN) : s;
+        }
         if (s.contains("eyJ")) {
             s = replace(JWT, s, SECRET_TOKEN);
         }
         if (s.indexOf('@') >= 0 || s.contains("%40") || s.contains("%2540")) {
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
-        // An IPv4 address has at least 4 digits, a phone number 9, a card number 13.
+        // An IPv4 address has at least 4 digits, a phone number 9, an IBAN 10, a card number 13.
         int digits = countDigits(s);
         if (digits >= 4 && s.indexOf('.') >= 0) {
             s = replace(IPV4, s, IP_TOKEN);
+        }
+        if (digits >= 10) {
+            s = replaceIbans(s);
         }
         if (digits >= 13) {
             s = replaceCards(s);
@@ -346,8 +388,11 @@ public final class PiiScrubber implements Serializable {
 
     private boolean isSecretWord(String s, int from, int to) {
         int length = to - from;
-        for (String secret : secretParams) {
-            if (secret.length() == length && s.regionMatches(true, from, secret, 0, length)) {
+        if (length >= secretsByLength.length) {
+            return false;
+        }
+        for (String secret : secretsByLength[length]) {
+            if (s.regionMatches(true, from, secret, 0, length)) {
                 return true;
             }
         }
@@ -355,9 +400,108 @@ public final class PiiScrubber implements Serializable {
     }
 
     /**
+     * Redacts the value of {@code name: value} and {@code name=value} in text when the name is
+     * secret, as error messages, pasted request headers and text that looks like JSON but is not
+     * carry them: {@code password: hunter2}, {@code "token":"abc"}, {@code Authorization: Basic
+     * dXNlcjpwYXNz}. A quoted value is redacted up to its closing quote, another up to the next
+     * space or delimiter; an authentication scheme before the secret is kept.
+     */
+    private String redactSecretAssignments(String s, boolean url) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        // The next ':' and '=' (in a URL only ':': name=value there is a parameter, which has been
+        // seen), each searched again only once passed, so that a field of one of them costs no more
+        // than its length.
+        int colon = s.indexOf(':');
+        int equals = url ? -1 : s.indexOf('=');
+        while (colon >= 0 || equals >= 0) {
+            int i = colon < 0 ? equals : equals < 0 ? colon : Math.min(colon, equals);
+            if (i == colon) {
+                colon = s.indexOf(':', i + 1);
+            } else {
+                equals = s.indexOf('=', i + 1);
+            }
+            char c = s.charAt(i);
+            int nameEnd = skipBack(s, i, copied);
+            if (nameEnd > copied && (s.charAt(nameEnd - 1) == '"' || s.charAt(nameEnd - 1) == '\'')) {
+                nameEnd--;
+            }
+            int nameStart = nameEnd;
+            while (nameStart > copied && nameEnd - nameStart < 64 && isNameChar(s.charAt(nameStart - 1))) {
+                nameStart--;
+            }
+            // Not a host name before its port: https://auth.example.com:8443 holds no secret.
+            boolean host = c == ':' && nameStart >= 2 && (s.startsWith("//", nameStart - 2) || s.charAt(nameStart - 1) == '@');
+            if (nameStart == nameEnd || host || !isSecretName(s, nameStart, nameEnd)) {
+                continue;
+            }
+            int valueStart = skipSpaces(s, i + 1);
+            int valueEnd;
+            if (valueStart < n && (s.charAt(valueStart) == '"' || s.charAt(valueStart) == '\'')) {
+                char quote = s.charAt(valueStart++);
+                valueEnd = valueStart;
+                while (valueEnd < n && s.charAt(valueEnd) != quote && valueEnd - valueStart < 1024) {
+                    valueEnd += s.charAt(valueEnd) == '\\' ? 2 : 1;
+                }
+                valueEnd = Math.min(valueEnd, n);
+            } else {
+                valueEnd = unquotedEnd(s, valueStart, url);
+                int next = skipSpaces(s, valueEnd);
+                if (next > valueEnd && next < n && AUTH_SCHEMES.contains(s.substring(valueStart, valueEnd).toLowerCase(Locale.ROOT))) {
+                    valueStart = next;
+                    valueEnd = unquotedEnd(s, valueStart, url);
+                }
+            }
+            if (valueEnd == valueStart || s.startsWith(SECRET_TOKEN, valueStart)) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(n);
+            }
+            out.append(s, copied, valueStart).append(SECRET_TOKEN);
+            copied = valueEnd;
+            colon = colon >= 0 && colon < valueEnd ? s.indexOf(':', valueEnd) : colon;
+            equals = equals >= 0 && equals < valueEnd ? s.indexOf('=', valueEnd) : equals;
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
+    }
+
+    private static int skipBack(String s, int i, int floor) {
+        int j = i;
+        while (j > floor && i - j < 3 && s.charAt(j - 1) == ' ') {
+            j--;
+        }
+        return j;
+    }
+
+    private static int skipSpaces(String s, int i) {
+        int j = i;
+        while (j < s.length() && j - i < 3 && s.charAt(j) == ' ') {
+            j++;
+        }
+        return j;
+    }
+
+    /** Where a value without quotes ends: at a space or a delimiter, in a URL also where its next part starts. */
+    private static int unquotedEnd(String s, int from, boolean url) {
+        int j = from;
+        while (j < s.length() && j - from < 1024 && !Character.isWhitespace(s.charAt(j)) && "\"'&,;<>)]}".indexOf(s.charAt(j)) < 0
+                && !(url && (s.charAt(j) == '?' || s.charAt(j) == '#' || s.charAt(j) == '/'))) {
+            j++;
+        }
+        return j;
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == '[' || c == ']';
+    }
+
+    /**
      * Redacts the value of every parameter whose name {@link #isSecretName is secret}. A parameter
      * starts after '?', '&', ';' or '#' (so OAuth tokens in the fragment and {@code ;jsessionid=}
-     * count) and ends at the next of those, or at '/' while still in the path.
+     * count), or after '/' while in the path ({@code /api/token=abc/}), and ends at the next of
+     * those.
      */
     private String redactSecretParameters(String url, int from, int depth) {
         StringBuilder out = null;
@@ -370,7 +514,7 @@ public final class PiiScrubber implements Serializable {
             if (c == '?' || c == '#') {
                 inPath = false;
             }
-            if (c != '?' && c != '&' && c != ';' && c != '#') {
+            if (c != '?' && c != '&' && c != ';' && c != '#' && !(inPath && c == '/')) {
                 i++;
                 continue;
             }
@@ -388,7 +532,7 @@ public final class PiiScrubber implements Serializable {
                 valueEnd++;
             }
             String replacement = valueEnd == eq + 1 ? null
-                    : isSecretName(url, nameStart, eq) ? SECRET_TOKEN
+                    : isSecretParameterName(url, nameStart, eq) ? SECRET_TOKEN
                     : depth < MAX_NESTING ? scrubNestedValue(url, eq + 1, valueEnd, depth) : null;
             if (replacement != null) {
                 if (out == null) {
@@ -403,6 +547,21 @@ public final class PiiScrubber implements Serializable {
     }
 
     /**
+     * Whether a parameter's name is secret, also once decoded: a form sent with GET names its
+     * fields {@code user%5Bpassword%5D}.
+     */
+    private boolean isSecretParameterName(String url, int from, int to) {
+        if (isSecretName(url, from, to)) {
+            return true;
+        }
+        if (!PercentCoding.hasEscape(url, from, to)) {
+            return false;
+        }
+        String name = PercentCoding.decode(url.substring(from, to));
+        return isSecretName(name, 0, name.length());
+    }
+
+    /**
      * What a parameter value hides under its encoding (a return URL and its parameters, JSON, an
      * address encoded twice), scrubbed and encoded again; null when it hides nothing.
      */
@@ -412,7 +571,9 @@ public final class PiiScrubber implements Serializable {
         if (PercentCoding.hasEscape(url, from, to)) {
             value = url.substring(from, to);
             decoded = PercentCoding.decode(value);
-        } else if (url.charAt(from) == '{' || url.charAt(from) == '[') {
+        } else if (url.charAt(from) == '{' || url.charAt(from) == '[' || Base64Text.plausible(url, from, to)
+                || url.lastIndexOf('=', to - 1) >= from) {
+            // JSON, base64, or a query string that was not even encoded (?q=password=hunter2).
             value = url.substring(from, to);
             decoded = value;
         } else {
@@ -475,6 +636,50 @@ public final class PiiScrubber implements Serializable {
     private static String replace(Pattern pattern, String s, String token) {
         Matcher m = pattern.matcher(s);
         return m.find() ? m.replaceAll(Matcher.quoteReplacement(token)) : s;
+    }
+
+    /**
+     * Replaces IBANs, printed (groups of four) or not: where a country code and check digits start
+     * one, as many letters and digits as that country's IBANs have must follow, with valid check
+     * digits (iban4j knows each country's length and format).
+     */
+    private static String replaceIbans(String s) {
+        Matcher m = IBAN_START.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        while (m.find()) {
+            CountryCode country = CountryCode.getByCode(s.substring(m.start(), m.start() + 2).toUpperCase(Locale.ROOT));
+            if (country == null || !IbanUtil.isSupportedCountry(country)) {
+                continue;
+            }
+            int length = IbanUtil.getIbanLength(country);
+            StringBuilder iban = new StringBuilder(length);
+            int end = m.start();
+            while (end < s.length() && iban.length() < length) {
+                char c = s.charAt(end);
+                boolean separator = (c == ' ' || c == '+') && end + 1 < s.length() && isAsciiLetterOrDigit(s.charAt(end + 1))
+                        && isAsciiLetterOrDigit(s.charAt(end - 1));
+                if (isAsciiLetterOrDigit(c)) {
+                    iban.append(Character.toUpperCase(c));
+                } else if (!separator) {
+                    break;
+                }
+                end++;
+            }
+            if (iban.length() == length && (end == s.length() || !isAsciiLetterOrDigit(s.charAt(end)))
+                    && IbanUtil.isValid(iban.toString())) {
+                if (out == null) {
+                    out = new StringBuilder(s.length());
+                }
+                out.append(s, copied, m.start()).append(IBAN_TOKEN);
+                copied = end;
+            }
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
     /** Replaces card numbers; other long digit runs are left to the phone pattern. */
