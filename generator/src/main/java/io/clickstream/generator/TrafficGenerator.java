@@ -2,6 +2,8 @@ package io.clickstream.generator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.iban4j.CountryCode;
+import org.iban4j.Iban;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -48,6 +50,9 @@ public final class TrafficGenerator {
         "lamp", "wireless headphones", "running shoes", "coffee", "tent 4 person", "kids puzzle", "blender",
         "winter jacket", "usb c charger", "novel bestseller"
     };
+    /** Names whose addresses an ASCII-only e-mail pattern would cut short, and domains in other scripts. */
+    private static final String[] NON_ASCII_NAMES = {"josé", "zoë", "chloé", "renée", "andré", "noé"};
+    private static final String[] NON_ASCII_DOMAINS = {"correo.es", "bücher.de", "gmx.de", "почта.рф", "poczta.pl"};
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
     private static final JsonFactory JSON = new JsonFactory();
@@ -264,6 +269,12 @@ public final class TrafficGenerator {
             params.add("token=" + token);
             plant(event, token);
         }
+        if (!settings.uniformTypes && user.email != null && random.nextDouble() < 0.03) {
+            // Unsubscribe and tracking links that carry the address in base64.
+            String subscriber = Base64.getEncoder().encodeToString(user.email.getBytes(StandardCharsets.UTF_8));
+            params.add("subscriber=" + subscriber);
+            plant(event, subscriber);
+        }
         if (!params.isEmpty()) {
             url.append('?').append(String.join("&", params));
         }
@@ -301,6 +312,12 @@ public final class TrafficGenerator {
             String email = URLEncoder.encode(user.email, StandardCharsets.UTF_8);
             plant(event, token, email.replace("%40", "%2540"));
             return "/account/login?return_to=" + URLEncoder.encode("/account/reset?token=" + token + "&email=" + email, StandardCharsets.UTF_8);
+        } else if (kind < 0.45 && !settings.uniformTypes) {
+            // A login form sent with GET: its fields' names are encoded (user%5Bpassword%5D).
+            String password = "pw-" + Long.toHexString(random.nextLong());
+            plant(event, password);
+            return "/account/login?" + URLEncoder.encode("user[email]", StandardCharsets.UTF_8) + "=" + URLEncoder.encode(user.email, StandardCharsets.UTF_8)
+                    + "&" + URLEncoder.encode("user[password]", StandardCharsets.UTF_8) + "=" + password + "&commit=Sign+in";
         }
         return "/account/login";
     }
@@ -338,6 +355,7 @@ public final class TrafficGenerator {
         Map<String, Object> search = base(user, sessionId, "search", t);
         String query = SEARCH_WORDS[random.nextInt(SEARCH_WORDS.length)];
         double leak = random.nextDouble();
+        String encoded = null;
         if (leak < 0.01 && user.email != null) {
             query = "order status " + user.email;
         } else if (leak < 0.02) {
@@ -349,11 +367,37 @@ public final class TrafficGenerator {
             String card = cardNumber();
             query = "pay with " + card;
             plant(search, card, card.replace(' ', '+'), card.replace(" ", ""));
+        } else if (leak < 0.03 && !settings.uniformTypes) {
+            // An address in another script; the name ends in a letter that an ASCII-only pattern
+            // stops at, so any part of the address left behind shows.
+            String name = NON_ASCII_NAMES[random.nextInt(NON_ASCII_NAMES.length)];
+            String address = name + (10 + random.nextInt(90)) + "@" + NON_ASCII_DOMAINS[random.nextInt(NON_ASCII_DOMAINS.length)];
+            query = "where is my order " + address;
+            encoded = URLEncoder.encode(query, StandardCharsets.UTF_8);
+            plant(search, name, address, URLEncoder.encode(address, StandardCharsets.UTF_8));
+        } else if (leak < 0.035 && !settings.uniformTypes) {
+            // A bank account for a refund, printed in groups of four.
+            Iban iban = random.nextBoolean()
+                    ? new Iban.Builder().countryCode(CountryCode.DE).bankCode(digits(8)).accountNumber(digits(10)).build()
+                    : new Iban.Builder().countryCode(CountryCode.NL).bankCode("ABNA").accountNumber(digits(10)).build();
+            query = "refund to " + iban.toFormattedString();
+            plant(search, iban.toString(), iban.toFormattedString(), iban.toFormattedString().replace(' ', '+'));
         }
-        search.put("page_url", SITE + "/search?q=" + query.replace(" ", "+").replace("@", "%40"));
+        if (encoded == null) {
+            encoded = query.replace(" ", "+").replace("@", "%40");
+        }
+        search.put("page_url", SITE + "/search?q=" + encoded);
         search.put("search_query", query);
         search.put("search_results_count", random.nextInt(120));
         return search;
+    }
+
+    private String digits(int n) {
+        StringBuilder digits = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            digits.append(random.nextInt(10));
+        }
+        return digits.toString();
     }
 
     private void product(Map<String, Object> event, World.Product product) {

@@ -1,5 +1,6 @@
 package io.clickstream.generator;
 
+import org.iban4j.IbanUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,18 +78,24 @@ class TrafficGeneratorTest {
         Map<String, Long> kinds = new HashMap<>();
         for (GeneratedRecord r : planted) {
             String url = (String) r.fields().get("page_url");
+            String query = String.valueOf(r.fields().get("search_query"));
             String kind = r.fields().containsKey("form") ? "form" : url.contains("?return_to=") ? "reset"
                     : url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
-                    : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("token=") ? "newsletter"
-                    : String.valueOf(r.fields().get("search_query")).startsWith("pay with") ? "card"
-                    : String.valueOf(r.fields().get("search_query")).startsWith("call me") ? "phone" : "other";
+                    : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("user%5Bpassword%5D=") ? "get form"
+                    : url.contains("subscriber=") ? "base64" : url.contains("token=") ? "newsletter"
+                    : query.startsWith("pay with") ? "card" : query.startsWith("call me") ? "phone"
+                    : query.startsWith("where is my order") ? "address" : query.startsWith("refund to") ? "iban" : "other";
             kinds.merge(kind, 1L, Long::sum);
         }
-        assertThat(kinds).containsOnlyKeys("form", "reset", "oauth", "servlet session", "jwt", "newsletter", "card", "phone");
+        assertThat(kinds).containsOnlyKeys("form", "reset", "oauth", "servlet session", "jwt", "get form", "base64", "newsletter",
+                "card", "phone", "address", "iban");
         assertThat(kinds.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(5));
         // The card numbers are valid ones, so the ETL's Luhn check has to find them.
         assertThat(planted).filteredOn(r -> String.valueOf(r.fields().get("search_query")).startsWith("pay with"))
                 .allSatisfy(r -> assertThat(luhn(r.secrets().get(2))).isTrue());
+        // And so are the IBANs, so the ETL has to find them by their check digits.
+        assertThat(planted).filteredOn(r -> String.valueOf(r.fields().get("search_query")).startsWith("refund to"))
+                .allSatisfy(r -> assertThat(IbanUtil.isValid(r.secrets().get(0))).as(r.secrets().get(0)).isTrue());
     }
 
     private static boolean luhn(String digits) {
