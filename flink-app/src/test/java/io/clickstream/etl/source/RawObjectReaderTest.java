@@ -8,10 +8,11 @@ import org.apache.flink.connector.base.source.reader.fetcher.SplitFetcher;
 import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,30 +26,46 @@ class RawObjectReaderTest {
 
     @Test
     void findsItsRunningFetcherInOneLookAtTheMap() throws Exception {
-        assertThat(failuresWhileTheFetcherComesAndGoes(FlinkManager::new)).as("Flink's manager").isPositive();
-        assertThat(failuresWhileTheFetcherComesAndGoes(OurManager::new)).as("the reader's manager").isZero();
+        // The race needs both threads on a core at once: on a busy machine Flink's manager can go
+        // millions of lookups without failing, so it gets up to a minute to show its first failure.
+        Churn flink = lookupsWhileTheFetcherComesAndGoes(new FlinkManager(), Long.MAX_VALUE, Duration.ofMinutes(1), true);
+        assertThat(flink.failures).as("Flink's manager").isPositive();
+        Churn ours = lookupsWhileTheFetcherComesAndGoes(new OurManager(), 2_000_000, Duration.ofMinutes(1), false);
+        assertThat(ours.failures).as("the reader's manager").isZero();
+        assertThat(ours.lookups).isEqualTo(2_000_000);
+        assertThat(ours.changes).as("the fetcher removed and put back meanwhile").isGreaterThan(1_000);
     }
 
-    /** Map lookups that threw, out of 2,000,000 made while another thread keeps removing and re-adding the fetcher. */
-    private static long failuresWhileTheFetcherComesAndGoes(Supplier<Probe> managers) throws Exception {
-        Probe manager = managers.get();
+    /** How many lookups were made and threw, and how often the fetcher went and came back meanwhile. */
+    private static final class Churn {
+        long lookups;
+        long failures;
+        long changes;
+    }
+
+    private static Churn lookupsWhileTheFetcherComesAndGoes(Probe manager, long lookups, Duration limit, boolean untilFirstFailure)
+            throws Exception {
         SplitFetcher<RecordAndPosition<RawRecord>, RawObjectSplit> fetcher = manager.add();
         AtomicBoolean done = new AtomicBoolean();
+        AtomicLong changes = new AtomicLong();
         Thread churn = new Thread(() -> {
             while (!done.get()) {
                 manager.map().remove(fetcher.fetcherId());
                 manager.map().put(fetcher.fetcherId(), fetcher);
+                changes.incrementAndGet();
             }
         });
         churn.start();
-        long failures = 0;
+        Churn result = new Churn();
+        long deadline = System.nanoTime() + limit.toNanos();
         try {
-            for (int i = 0; i < 2_000_000; i++) {
+            while (result.lookups < lookups && System.nanoTime() < deadline && !(untilFirstFailure && result.failures > 0)) {
+                result.lookups++;
                 try {
                     SplitFetcher<?, ?> found = manager.running();
                     assertThat(found == null || found == fetcher).isTrue();
                 } catch (NoSuchElementException e) {
-                    failures++;
+                    result.failures++;
                 }
             }
         } finally {
@@ -56,7 +73,8 @@ class RawObjectReaderTest {
             churn.join();
             manager.close(1_000);
         }
-        return failures;
+        result.changes = changes.get();
+        return result;
     }
 
     /** What the test needs of a manager: Flink's and ours differ only in the class they extend. */
