@@ -63,6 +63,8 @@ public final class PiiScrubber implements Serializable {
     private static final Pattern CARD = Pattern.compile("(?<![\\w-])\\d(?:(?:[ +-]|%20)?\\d){12,18}(?![\\w-])");
     // Not right after '-': a run of digits that ends a UUID or a product code is not a phone number.
     private static final Pattern PHONE = Pattern.compile("(?<![\\w-])(?:\\+|%2B)?\\d(?:" + SEPARATOR + "{0,2}\\d){8,14}(?!\\w)");
+    /** A phone number in international form, '+' and country code first: in a user id, only those are phones. */
+    private static final Pattern INTERNATIONAL_PHONE = Pattern.compile("(?<![\\w+])\\+\\d(?:" + SEPARATOR + "{0,2}\\d){7,14}(?!\\w)");
     private static final Pattern IPV4 = Pattern.compile("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w])");
     private static final Pattern IPV6 = Pattern.compile(
             "(?<![\\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\\w:])");
@@ -166,9 +168,10 @@ public final class PiiScrubber implements Serializable {
     }
 
     /**
-     * Sites that sign users in by e-mail often send the address as the user id, and some key
-     * anonymous visitors by their IP address: those are scrubbed. Numbers are not, since numeric
-     * user ids look like phone or card numbers and must stay whole. Same instance when clean.
+     * Sites that sign users in by e-mail or phone often send the address or the number as the user
+     * id, and some key anonymous visitors by their IP address: those are scrubbed. Other numbers are
+     * not, since numeric user ids look like phone or card numbers and must stay whole; a phone
+     * number is one with the international '+' in front. Same instance when clean.
      */
     String scrubUserId(String userId) {
         if (userId == null) {
@@ -183,6 +186,9 @@ public final class PiiScrubber implements Serializable {
         }
         if (s.indexOf(':') != s.lastIndexOf(':')) {
             s = replace(IPV6, s, IP_TOKEN);
+        }
+        if (s.indexOf('+') >= 0) {
+            s = replace(INTERNATIONAL_PHONE, s, PHONE_TOKEN);
         }
         return s.equals(userId) ? userId : s;
     }

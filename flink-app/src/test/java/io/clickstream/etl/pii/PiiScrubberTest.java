@@ -313,7 +313,10 @@ class PiiScrubberTest {
         assertThat(changed).isEqualTo(3);
         assertThat(scrubber.scrubUserId("anon-81.2.69.160")).isEqualTo("anon-[ip]");
         assertThat(scrubber.scrubUserId("2a02:1f:2e::7")).isEqualTo("[ip]");
-        for (String id : new String[] {"4111111111111111", "442079461234", "u-0000110", "b96ad462-573e-4dde-8590-7e6fd862639f", "v1.2"}) {
+        assertThat(scrubber.scrubUserId("+14155550123")).isEqualTo("[phone]");
+        assertThat(scrubber.scrubUserId("wa:+44 20 7946 0958")).isEqualTo("wa:[phone]");
+        for (String id : new String[] {"4111111111111111", "442079461234", "u-0000110", "b96ad462-573e-4dde-8590-7e6fd862639f", "v1.2",
+                "c++42", "g+1234567"}) {
             assertThat(scrubber.scrubUserId(id)).isSameAs(id);
         }
         // With a key, the pseudonym is taken from the address before it is scrubbed.
