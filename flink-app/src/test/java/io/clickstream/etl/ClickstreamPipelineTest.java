@@ -272,6 +272,7 @@ class ClickstreamPipelineTest {
                 "/account/verify/REDACTED", "q=pay+with+[card]", "q=call+me+[phone]", "pay with [card]",
                 "?return_to=%2Faccount%2Freset%3Ftoken%3DREDACTED%26email%3DREDACTED", "\"password\":\"REDACTED\"",
                 "user%5Bpassword%5D=REDACTED", "subscriber=REDACTED", "where is my order [email]", "refund to [iban]");
+        assertThat(lakeText).containsPattern("/stores\\?lat=-?\\d{1,3}\\.\\d\\d&lng=-?\\d{1,3}\\.\\d\\d&radius=25");
     }
 
     @Test

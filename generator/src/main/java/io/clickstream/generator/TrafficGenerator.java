@@ -201,6 +201,16 @@ public final class TrafficGenerator {
             }
             events.add(login);
         }
+        if (!settings.uniformTypes && random.nextDouble() < 0.03) {
+            // The store locator, with the position the browser reported: precise to a few metres.
+            t += gap();
+            Map<String, Object> stores = base(user, sessionId, "page_view", t);
+            String lat = String.format(Locale.ROOT, "%.6f", 36 + random.nextDouble() * 24);
+            String lng = String.format(Locale.ROOT, "%.6f", -9 + random.nextDouble() * 38);
+            stores.put("page_url", SITE + "/stores?lat=" + lat + "&lng=" + lng + "&radius=25");
+            plant(stores, lat, lng);
+            events.add(stores);
+        }
         boolean buys = random.nextDouble() < settings.conversionRate;
         boolean carts = buys || random.nextDouble() < settings.cartRate;
         int browse = 1 + (int) (-Math.log(1 - random.nextDouble()) * 5);

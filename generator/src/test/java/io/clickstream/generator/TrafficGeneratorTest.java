@@ -83,12 +83,13 @@ class TrafficGeneratorTest {
                     : url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
                     : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("user%5Bpassword%5D=") ? "get form"
                     : url.contains("subscriber=") ? "base64" : url.contains("token=") ? "newsletter"
+                    : url.contains("/stores?lat=") ? "coordinates"
                     : query.startsWith("pay with") ? "card" : query.startsWith("call me") ? "phone"
                     : query.startsWith("where is my order") ? "address" : query.startsWith("refund to") ? "iban" : "other";
             kinds.merge(kind, 1L, Long::sum);
         }
         assertThat(kinds).containsOnlyKeys("form", "reset", "oauth", "servlet session", "jwt", "get form", "base64", "newsletter",
-                "card", "phone", "address", "iban");
+                "coordinates", "card", "phone", "address", "iban");
         assertThat(kinds.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(5));
         // The card numbers are valid ones, so the ETL's Luhn check has to find them.
         assertThat(planted).filteredOn(r -> String.valueOf(r.fields().get("search_query")).startsWith("pay with"))

@@ -105,6 +105,8 @@ public final class JobConfig implements Serializable {
             "email,token,password,passwd,pwd,pass,pw,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
                     + "signature,sig,credential,credentials,otp,cvv,cvc,iban",
             "comma-separated parameter names or words of them", JobConfig::fieldNames);
+    public static final Key<Set<String>> COORDINATE_PARAMS = key("pii.coordinate-params", "lat,lng,lon,latitude,longitude",
+            "comma-separated parameter names or words of them", JobConfig::fieldNames);
     public static final Key<String> PSEUDONYM_KEY = key("pii.pseudonym-key", null, "at least 16 characters", JobConfig::secret);
     public static final Key<String> PSEUDONYM_KEY_SECRET = key("pii.pseudonym-key-secret", null,
             "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)", JobConfig::secretArn);
@@ -169,6 +171,7 @@ public final class JobConfig implements Serializable {
     public final Duration dedupTtl;
     public final Set<String> dropFields;
     public final Set<String> secretParams;
+    public final Set<String> coordinateParams;
     private final String pseudonymKey;
     /** ARN of a Secrets Manager secret holding the pseudonym key, read once at start-up ({@link #withSecretsResolved}). */
     public final String pseudonymKeySecret;
@@ -214,6 +217,7 @@ public final class JobConfig implements Serializable {
         dedupTtl = p.get(DEDUP_TTL);
         dropFields = p.get(DROP_FIELDS);
         secretParams = p.get(SECRET_PARAMS);
+        coordinateParams = p.get(COORDINATE_PARAMS);
         pseudonymKey = p.get(PSEUDONYM_KEY);
         pseudonymKeySecret = p.get(PSEUDONYM_KEY_SECRET);
         if (pseudonymKey != null && pseudonymKeySecret != null) {

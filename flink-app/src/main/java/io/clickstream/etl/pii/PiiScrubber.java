@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * fields; in URLs drops credentials and redacts secret parameters (query, fragment and {@code ;}
  * path parameters); in URLs and free text (extras included) replaces e-mail addresses, payment
  * card numbers, phone numbers, IP addresses and JSON Web Tokens; redacts extras, and fields of
- * JSON objects in extras, whose name is a secret; and, with a key configured, replaces chosen
+ * JSON objects in extras, whose name is a secret; cuts coordinates (parameters, extras and JSON
+ * fields named like {@code lat} or {@code lng}) to two decimals; and, with a key configured, replaces chosen
  * identifiers by keyed HMAC-SHA256 pseudonyms. Values under a layer of URL encoding (a return URL
  * in a parameter, JSON in a parameter, an address encoded twice) are opened and scrubbed by the
  * same rules. Not thread-safe: one instance per operator subtask.
@@ -68,6 +69,8 @@ public final class PiiScrubber implements Serializable {
     private static final Pattern IPV4 = Pattern.compile("(?<![\\w.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?![\\w])");
     private static final Pattern IPV6 = Pattern.compile(
             "(?<![\\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\\w:])");
+    /** Degrees with more than two decimals, in a coordinate's value ({@code 52.520008}, {@code 52.520008%2C13.404954}). */
+    private static final Pattern PRECISE_DEGREES = Pattern.compile("(?<![\\d.])(\\d{1,3}\\.\\d\\d)\\d{1,20}(?![\\d.])");
     /** Where an IBAN may start: a country code and two check digits, not inside a word. */
     private static final Pattern IBAN_START = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?=[ +]?[A-Za-z0-9])");
     /** A bearer token on its own, as pasted from a request: long, with at least one digit. */
@@ -84,26 +87,39 @@ public final class PiiScrubber implements Serializable {
     private final Set<String> secretParams;
     /** The secret names by their length: a word is compared only with names as long as itself. */
     private final String[][] secretsByLength;
+    /** The same for names of coordinates, whose numbers are cut to two decimals. */
+    private final String[][] coordinatesByLength;
     private final Set<String> pseudonymFields;
     private final String pseudonymKey;
     private transient Mac mac;
 
     public PiiScrubber(JobConfig config) {
-        this(config.dropFields, config.secretParams, config.pseudonymFields, config.pseudonymKey());
+        this(config.dropFields, config.secretParams, config.coordinateParams, config.pseudonymFields, config.pseudonymKey());
     }
 
+    /** With the default names of coordinates ({@link JobConfig#COORDINATE_PARAMS}). */
     public PiiScrubber(Set<String> dropFields, Set<String> secretParams, Set<String> pseudonymFields, String pseudonymKey) {
+        this(dropFields, secretParams, Set.of(JobConfig.COORDINATE_PARAMS.defaultValue.split(",")), pseudonymFields, pseudonymKey);
+    }
+
+    public PiiScrubber(Set<String> dropFields, Set<String> secretParams, Set<String> coordinateParams, Set<String> pseudonymFields,
+            String pseudonymKey) {
         this.dropFields = new HashSet<>(dropFields);
         this.secretParams = lower(secretParams);
-        this.secretsByLength = new String[this.secretParams.stream().mapToInt(String::length).max().orElse(0) + 1][0];
-        for (String secret : this.secretParams) {
-            String[] same = secretsByLength[secret.length()];
-            same = Arrays.copyOf(same, same.length + 1);
-            same[same.length - 1] = secret;
-            secretsByLength[secret.length()] = same;
-        }
+        this.secretsByLength = byLength(this.secretParams);
+        this.coordinatesByLength = byLength(lower(coordinateParams));
         this.pseudonymFields = new HashSet<>(pseudonymFields);
         this.pseudonymKey = pseudonymKey;
+    }
+
+    private static String[][] byLength(Set<String> names) {
+        String[][] byLength = new String[names.stream().mapToInt(String::length).max().orElse(0) + 1][0];
+        for (String name : names) {
+            String[] same = Arrays.copyOf(byLength[name.length()], byLength[name.length()].length + 1);
+            same[same.length - 1] = name;
+            byLength[name.length()] = same;
+        }
+        return byLength;
     }
 
     /** Scrubs the event in place and returns how many fields were removed or changed. */
@@ -157,6 +173,7 @@ public final class PiiScrubber implements Serializable {
                 String value = x.getValue();
                 String clean = value == null ? null
                         : isSecretName(x.getKey(), 0, x.getKey().length()) ? SECRET_TOKEN
+                        : isCoordinateName(x.getKey(), 0, x.getKey().length()) ? coarsen(value)
                         : scrubValue(value, 0);
                 if (clean != null && !clean.equals(value)) {
                     x.setValue(clean);
@@ -301,6 +318,19 @@ public final class PiiScrubber implements Serializable {
                         changed = true;
                         continue;
                     }
+                    if ((t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING) && isCoordinateName(name, 0, name.length())) {
+                        String text = p.getText();
+                        String coarse = coarsen(text);
+                        if (coarse != text) {
+                            if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                                g.writeNumber(coarse);
+                            } else {
+                                g.writeString(coarse);
+                            }
+                            changed = true;
+                            continue;
+                        }
+                    }
                 }
                 if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
                     String text = p.getText();
@@ -371,7 +401,17 @@ public final class PiiScrubber implements Serializable {
      * not contain {@code key}.
      */
     boolean isSecretName(String s, int from, int to) {
-        if (isSecretWord(s, from, to)) {
+        return hasWord(s, from, to, secretsByLength);
+    }
+
+    /** Whether a parameter or field of this name holds a coordinate ({@code lat}, {@code geo_lng}, {@code userLatitude}). */
+    boolean isCoordinateName(String s, int from, int to) {
+        return hasWord(s, from, to, coordinatesByLength);
+    }
+
+    /** Whether the name, or one of its words as {@link #isSecretName} splits them, is one of {@code names}. */
+    private static boolean hasWord(String s, int from, int to, String[][] names) {
+        if (isWord(s, from, to, names)) {
             return true;
         }
         int word = from;
@@ -383,7 +423,7 @@ public final class PiiScrubber implements Serializable {
                         || (i + 1 < to && Character.isUpperCase(s.charAt(i - 1)) && Character.isLowerCase(s.charAt(i + 1))));
             boolean digitsStart = !separator && i > word && Character.isDigit(c) && Character.isLetter(s.charAt(i - 1));
             if (separator || camelStart || digitsStart) {
-                if (i > word && (word > from || i < to) && isSecretWord(s, word, i)) {
+                if (i > word && (word > from || i < to) && isWord(s, word, i, names)) {
                     return true;
                 }
                 word = separator ? i + 1 : i;
@@ -392,12 +432,12 @@ public final class PiiScrubber implements Serializable {
         return false;
     }
 
-    private boolean isSecretWord(String s, int from, int to) {
+    private static boolean isWord(String s, int from, int to, String[][] names) {
         int length = to - from;
-        if (length >= secretsByLength.length) {
+        if (length >= names.length) {
             return false;
         }
-        for (String secret : secretsByLength[length]) {
+        for (String secret : names[length]) {
             if (s.regionMatches(true, from, secret, 0, length)) {
                 return true;
             }
@@ -539,6 +579,7 @@ public final class PiiScrubber implements Serializable {
             }
             String replacement = valueEnd == eq + 1 ? null
                     : isSecretParameterName(url, nameStart, eq) ? SECRET_TOKEN
+                    : isCoordinateName(url, nameStart, eq) ? coarsenedOrNull(url, eq + 1, valueEnd)
                     : depth < MAX_NESTING ? scrubNestedValue(url, eq + 1, valueEnd, depth) : null;
             if (replacement != null) {
                 if (out == null) {
@@ -642,6 +683,21 @@ public final class PiiScrubber implements Serializable {
     private static String replace(Pattern pattern, String s, String token) {
         Matcher m = pattern.matcher(s);
         return m.find() ? m.replaceAll(Matcher.quoteReplacement(token)) : s;
+    }
+
+    /**
+     * A coordinate's numbers cut to two decimals, about a kilometre: enough for a store locator's
+     * statistics, too little to find a home. Same instance when none had more.
+     */
+    static String coarsen(String value) {
+        Matcher m = PRECISE_DEGREES.matcher(value);
+        return m.find() ? m.replaceAll("$1") : value;
+    }
+
+    private static String coarsenedOrNull(String url, int from, int to) {
+        String value = url.substring(from, to);
+        String coarse = coarsen(value);
+        return coarse == value ? null : coarse;
     }
 
     /**

@@ -243,6 +243,21 @@ class PiiScrubberTest {
     }
 
     @Test
+    void coordinatesKeepTwoDecimals() {
+        // A store locator's query: about a kilometre is left, enough to count visits by area.
+        assertThat(scrubber.scrubUrl("/stores?lat=52.520008&lng=-13.404954&radius=5.125")).isEqualTo("/stores?lat=52.52&lng=-13.40&radius=5.125");
+        assertThat(scrubber.scrubUrl("/stores?geoLatLng=52.520008%2C13.404954")).isEqualTo("/stores?geoLatLng=52.52%2C13.40");
+        ClickEvent e = event();
+        e.extra = new HashMap<>(Map.of("user_latitude", "48.858370", "delivery", "{\"lon\":2.294481,\"lat\":\"48.858370\",\"zip\":75007}"));
+        scrubber.scrub(e);
+        assertThat(e.extra).containsEntry("user_latitude", "48.85").containsEntry("delivery", "{\"lon\":2.29,\"lat\":\"48.85\",\"zip\":75007}");
+        // Already coarse, or not a coordinate's name: left alone.
+        for (String clean : new String[] {"/stores?lat=52.52&lng=13.4", "/p?price=52.520008", "/p?flat=1.23456"}) {
+            assertThat(scrubber.scrubUrl(clean)).as(clean).isSameAs(clean);
+        }
+    }
+
+    @Test
     void aLinkPastedIntoTheSearchBoxLosesItsSecrets() {
         ClickEvent e = event();
         e.searchQuery = "why does https://shop.example.com/reset?token=t0k3n&step=2 not work? call +44 20 7946 1234";
