@@ -61,6 +61,9 @@ final class Base64Text {
         while (v.endsWith("=")) {
             v = v.substring(0, v.length() - 1);
         }
+        if (v.length() % 4 == 1) {
+            return null; // one character left over: six bits, no byte
+        }
         boolean urlSafe = v.indexOf('-') >= 0 || v.indexOf('_') >= 0;
         byte[] bytes;
         try {

@@ -350,7 +350,8 @@ public final class PiiScrubber implements Serializable {
     }
 
     /**
-     * Replaces JSON Web Tokens, e-mail addresses, payment card numbers, phone numbers and IP
+     * Redacts the value after a secret name ({@code password: hunter2}) and bearer tokens, and
+     * replaces JSON Web Tokens, e-mail addresses, IBANs, payment card numbers, phone numbers and IP
      * addresses. Same instance when clean.
      */
     public String scrubText(String text) {
@@ -437,8 +438,8 @@ public final class PiiScrubber implements Serializable {
         if (length >= names.length) {
             return false;
         }
-        for (String secret : names[length]) {
-            if (s.regionMatches(true, from, secret, 0, length)) {
+        for (String name : names[length]) {
+            if (s.regionMatches(true, from, name, 0, length)) {
                 return true;
             }
         }
