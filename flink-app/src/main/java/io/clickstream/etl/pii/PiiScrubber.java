@@ -19,12 +19,15 @@ import java.io.Serializable;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +36,9 @@ import java.util.regex.Pattern;
  * fields; in URLs drops credentials and redacts secret parameters (query, fragment and {@code ;}
  * path parameters); in URLs and free text (extras included) replaces e-mail addresses, payment
  * card numbers, phone numbers, IP addresses and JSON Web Tokens; redacts extras, and fields of
- * JSON objects in extras, whose name is a secret; cuts coordinates (parameters, extras and JSON
+ * JSON objects in extras, whose name is a secret, and scrubs the names themselves; replaces e-mail
+ * and IP addresses and international phone numbers in ids and labels (user, session, product,
+ * place, browser); cuts coordinates (parameters, extras and JSON
  * fields named like {@code lat} or {@code lng}) to two decimals; and, with a key configured, replaces chosen
  * identifiers by keyed HMAC-SHA256 pseudonyms. Values under a layer of URL encoding (a return URL
  * in a parameter, JSON in a parameter, an address encoded twice) are opened and scrubbed by the
@@ -138,10 +143,20 @@ public final class PiiScrubber implements Serializable {
                 changed++;
             }
         }
-        String userId = scrubUserId(e.userId);
-        if (userId != e.userId) {
-            e.userId = userId;
-            changed++;
+        changed += count(e.userId, e.userId = scrubIdentifier(e.userId));
+        // Ids and labels are not free text, but what sites put in them is not always what belongs
+        // there: a session keyed by the visitor's address, an address autofilled into the city.
+        changed += count(e.sessionId, e.sessionId = scrubIdentifier(e.sessionId));
+        changed += count(e.productId, e.productId = scrubIdentifier(e.productId));
+        changed += count(e.productName, e.productName = scrubIdentifier(e.productName));
+        changed += count(e.productCategory, e.productCategory = scrubIdentifier(e.productCategory));
+        changed += count(e.country, e.country = scrubIdentifier(e.country));
+        changed += count(e.city, e.city = scrubIdentifier(e.city));
+        changed += count(e.browser, e.browser = scrubIdentifier(e.browser));
+        changed += count(e.os, e.os = scrubIdentifier(e.os));
+        // A version such as 5.0.2.1 reads like an IPv4 address: only e-mail addresses are looked for.
+        if (e.browserVersion != null && mayHoldEmail(e.browserVersion)) {
+            changed += count(e.browserVersion, e.browserVersion = replace(EMAIL, e.browserVersion, EMAIL_TOKEN));
         }
         if (e.ipAddress != null) {
             e.ipAddress = null;
@@ -169,6 +184,7 @@ public final class PiiScrubber implements Serializable {
             changed++;
         }
         if (e.extra != null) {
+            List<String> renamed = null;
             for (Map.Entry<String, String> x : e.extra.entrySet()) {
                 String value = x.getValue();
                 String clean = value == null ? null
@@ -179,22 +195,50 @@ public final class PiiScrubber implements Serializable {
                     x.setValue(clean);
                     changed++;
                 }
+                if (scrubText(x.getKey()) != x.getKey()) {
+                    renamed = renamed == null ? new ArrayList<>(2) : renamed;
+                    renamed.add(x.getKey());
+                }
+            }
+            if (renamed != null) {
+                for (String name : renamed) {
+                    e.extra.put(uniqueName(scrubText(name), e.extra::containsKey), e.extra.remove(name));
+                    changed++;
+                }
             }
         }
         return changed;
+    }
+
+    /** 1 when a field's value was replaced by a scrubbed one, which is a new instance. */
+    private static int count(String before, String after) {
+        return before == after ? 0 : 1;
+    }
+
+    /**
+     * A name that its scrubbed form would give twice in one map or object ({@code [email]} for two
+     * addresses) gets a number: {@code [email]#2}.
+     */
+    private static String uniqueName(String name, Predicate<String> taken) {
+        String unique = name;
+        for (int i = 2; taken.test(unique); i++) {
+            unique = name + "#" + i;
+        }
+        return unique;
     }
 
     /**
      * Sites that sign users in by e-mail or phone often send the address or the number as the user
      * id, and some key anonymous visitors by their IP address: those are scrubbed. Other numbers are
      * not, since numeric user ids look like phone or card numbers and must stay whole; a phone
-     * number is one with the international '+' in front. Same instance when clean.
+     * number is one with the international '+' in front. Other ids and labels (session, product,
+     * place, browser) get the same rules. Same instance when clean.
      */
-    String scrubUserId(String userId) {
-        if (userId == null) {
-            return null;
+    String scrubIdentifier(String id) {
+        if (id == null || !mayHoldAddress(id)) {
+            return id;
         }
-        String s = userId;
+        String s = id;
         if (s.indexOf('@') >= 0 || s.contains("%40") || s.contains("%2540")) {
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
@@ -207,7 +251,25 @@ public final class PiiScrubber implements Serializable {
         if (s.indexOf('+') >= 0) {
             s = replace(INTERNATIONAL_PHONE, s, PHONE_TOKEN);
         }
-        return s.equals(userId) ? userId : s;
+        return s.equals(id) ? id : s;
+    }
+
+    /**
+     * Whether an id may hold what {@link #scrubIdentifier} looks for, in one pass over it: most ids
+     * and labels (a UUID, a product name) hold none of '@', '%', '.', ':' or '+' and cost no more.
+     */
+    private static boolean mayHoldAddress(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '@' || c == '%' || c == '.' || c == ':' || c == '+') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mayHoldEmail(String s) {
+        return s.indexOf('@') >= 0 || s.indexOf('%') >= 0;
     }
 
     private int dropConfigured(ClickEvent e) {
@@ -306,11 +368,18 @@ public final class PiiScrubber implements Serializable {
     private String scrubJson(String json, int depth) {
         StringWriter out = new StringWriter(json.length());
         boolean changed = false;
+        // The names written in each open object: two addresses as names ({"anna@example.com": ...,
+        // "ben@example.com": ...}) must not become the same name twice.
+        List<Set<String>> names = new ArrayList<>();
         try (JsonParser p = JSON.createParser(json); JsonGenerator g = JSON.createGenerator(out)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
-                    g.writeFieldName(name);
+                    Set<String> written = names.get(names.size() - 1);
+                    String cleanName = uniqueName(scrubText(name), written::contains);
+                    changed |= cleanName != name;
+                    written.add(cleanName);
+                    g.writeFieldName(cleanName);
                     t = p.nextToken();
                     if (t != JsonToken.VALUE_NULL && isSecretName(name, 0, name.length())) {
                         p.skipChildren();
@@ -340,6 +409,11 @@ public final class PiiScrubber implements Serializable {
                         changed = true;
                         continue;
                     }
+                }
+                if (t == JsonToken.START_OBJECT) {
+                    names.add(new HashSet<>());
+                } else if (t == JsonToken.END_OBJECT) {
+                    names.remove(names.size() - 1);
                 }
                 g.copyCurrentEvent(p);
             }

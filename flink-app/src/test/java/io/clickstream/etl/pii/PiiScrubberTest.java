@@ -326,13 +326,13 @@ class PiiScrubberTest {
         int changed = scrubber.scrub(e);
         assertThat(e.userId).isEqualTo("[email]");
         assertThat(changed).isEqualTo(3);
-        assertThat(scrubber.scrubUserId("anon-81.2.69.160")).isEqualTo("anon-[ip]");
-        assertThat(scrubber.scrubUserId("2a02:1f:2e::7")).isEqualTo("[ip]");
-        assertThat(scrubber.scrubUserId("+14155550123")).isEqualTo("[phone]");
-        assertThat(scrubber.scrubUserId("wa:+44 20 7946 0958")).isEqualTo("wa:[phone]");
+        assertThat(scrubber.scrubIdentifier("anon-81.2.69.160")).isEqualTo("anon-[ip]");
+        assertThat(scrubber.scrubIdentifier("2a02:1f:2e::7")).isEqualTo("[ip]");
+        assertThat(scrubber.scrubIdentifier("+14155550123")).isEqualTo("[phone]");
+        assertThat(scrubber.scrubIdentifier("wa:+44 20 7946 0958")).isEqualTo("wa:[phone]");
         for (String id : new String[] {"4111111111111111", "442079461234", "u-0000110", "b96ad462-573e-4dde-8590-7e6fd862639f", "v1.2",
                 "c++42", "g+1234567"}) {
-            assertThat(scrubber.scrubUserId(id)).isSameAs(id);
+            assertThat(scrubber.scrubIdentifier(id)).isSameAs(id);
         }
         // With a key, the pseudonym is taken from the address before it is scrubbed.
         PiiScrubber keyed = new PiiScrubber(Set.of(), SECRETS, Set.of("user_id"), "a-key-of-16-chars-or-more");
@@ -341,6 +341,56 @@ class PiiScrubberTest {
         keyed.scrub(pseudonymised);
         assertThat(pseudonymised.userId).isNull();
         assertThat(pseudonymised.userIdHash).hasSize(64);
+    }
+
+    @Test
+    void idsAndLabelsFollowTheUserIdsRulesAndStayWholeWhenClean() {
+        ClickEvent e = event();
+        e.sessionId = "81.2.69.160-1764948649";
+        e.city = "anna.schmidt@example.de";
+        e.country = "DE";
+        e.productId = "P00042";
+        e.productName = "Smart Lamp 2.0 + Remote";
+        e.productCategory = "home";
+        e.browser = "Chrome Mobile";
+        e.os = "iOS 17.4.1";
+        e.browserVersion = "5.0.2.1";
+        int changed = scrubber.scrub(e);
+        assertThat(e.sessionId).isEqualTo("[ip]-1764948649");
+        assertThat(e.city).isEqualTo("[email]");
+        assertThat(changed).as("ip_address, email, session_id and city").isEqualTo(4);
+        assertThat(new String[] {e.country, e.productId, e.productName, e.productCategory, e.browser, e.os})
+                .containsExactly("DE", "P00042", "Smart Lamp 2.0 + Remote", "home", "Chrome Mobile", "iOS 17.4.1");
+        // A version is no address; an e-mail address is one wherever it is.
+        assertThat(e.browserVersion).isEqualTo("5.0.2.1");
+        ClickEvent odd = event();
+        odd.productName = "gift for ben@example.com";
+        odd.browserVersion = "ben@example.com";
+        odd.os = "+14155550123";
+        scrubber.scrub(odd);
+        assertThat(new String[] {odd.productName, odd.browserVersion, odd.os}).containsExactly("gift for [email]", "[email]", "[phone]");
+        String uuid = "b96ad462-573e-4dde-8590-7e6fd862639f";
+        assertThat(scrubber.scrubIdentifier(uuid)).isSameAs(uuid);
+    }
+
+    @Test
+    void namesOfExtrasAndOfTheirJsonFieldsAreScrubbedAndStayUnique() {
+        ClickEvent e = event();
+        e.extra = new HashMap<>(Map.of("anna@example.com", "subscribed", "ben@example.com", "pending", "app_version", "2.1.0",
+                "share", "{\"recipients\":{\"cleo@example.com\":\"sent\",\"dan@example.com\":{\"status\":\"sent\"},\"[email]\":1},"
+                        + "\"+14155550123\":[{\"eve@example.com\":2}],\"a\":1,\"a\":2}"));
+        int changed = scrubber.scrub(e);
+        assertThat(e.extra).containsOnlyKeys("[email]", "[email]#2", "app_version", "share");
+        assertThat(Set.of(e.extra.get("[email]"), e.extra.get("[email]#2"))).containsExactlyInAnyOrder("subscribed", "pending");
+        // Each object's names apart; a name sent as "[email]" holds a secret (its word is one) and is
+        // numbered like the others, and so is a name sent twice.
+        assertThat(e.extra.get("share")).isEqualTo("{\"recipients\":{\"[email]\":\"sent\",\"[email]#2\":{\"status\":\"sent\"},"
+                + "\"[email]#3\":\"REDACTED\"},\"[phone]\":[{\"[email]\":2}],\"a\":1,\"a#2\":2}");
+        assertThat(changed).as("ip_address, email, two names and the JSON").isEqualTo(5);
+        String clean = "{\"recipients\":{\"c@\":\"sent\"},\"n\":[{\"k\":2}]}";
+        e.extra = new HashMap<>(Map.of("share", clean));
+        scrubber.scrub(e);
+        assertThat(e.extra.get("share")).isSameAs(clean);
     }
 
     @Test
