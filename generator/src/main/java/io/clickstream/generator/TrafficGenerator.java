@@ -224,6 +224,14 @@ public final class TrafficGenerator {
                 Map<String, Object> view = base(user, sessionId, "page_view", t);
                 view.put("page_url", SITE + "/p/" + last.productId);
                 product(view, last);
+                if (!settings.uniformTypes && random.nextDouble() < 0.005) {
+                    // Shared by e-mail: the widget reports each recipient's status under the address.
+                    String friend = world.user(random).email;
+                    if (friend != null) {
+                        view.put("share", Map.of("recipients", Map.of(friend, "sent")));
+                        plant(view, friend);
+                    }
+                }
                 events.add(view);
             }
         }
@@ -257,6 +265,10 @@ public final class TrafficGenerator {
             Map<String, Object> logout = base(user, sessionId, "logout", t);
             logout.put("page_url", SITE + "/account/logout");
             events.add(logout);
+        }
+        if (!settings.uniformTypes && user.email != null && random.nextDouble() < 0.02) {
+            // Autofill put the address into the profile's city at sign-up, and the site sends it with every event.
+            events.forEach(event -> event.put("city", user.email));
         }
         return events;
     }
