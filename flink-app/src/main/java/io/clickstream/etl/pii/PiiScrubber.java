@@ -242,7 +242,7 @@ public final class PiiScrubber implements Serializable {
         if (s.indexOf('@') >= 0 || s.contains("%40") || s.contains("%2540")) {
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
-        if (s.indexOf('.') >= 0) {
+        if (mayHoldIpv4(s)) {
             s = replace(IPV4, s, IP_TOKEN);
         }
         if (s.indexOf(':') != s.lastIndexOf(':')) {
@@ -449,7 +449,7 @@ public final class PiiScrubber implements Serializable {
         }
         // An IPv4 address has at least 4 digits, a phone number 9, an IBAN 10, a card number 13.
         int digits = countDigits(s);
-        if (digits >= 4 && s.indexOf('.') >= 0) {
+        if (digits >= 4 && mayHoldIpv4(s)) {
             s = replace(IPV4, s, IP_TOKEN);
         }
         if (digits >= 10) {
@@ -492,11 +492,11 @@ public final class PiiScrubber implements Serializable {
         int word = from;
         for (int i = from; i <= to; i++) {
             char c = i < to ? s.charAt(i) : ' ';
-            boolean separator = !Character.isLetterOrDigit(c);
-            boolean camelStart = !separator && i > word && Character.isUpperCase(c)
-                    && (Character.isLowerCase(s.charAt(i - 1))
-                        || (i + 1 < to && Character.isUpperCase(s.charAt(i - 1)) && Character.isLowerCase(s.charAt(i + 1))));
-            boolean digitsStart = !separator && i > word && Character.isDigit(c) && Character.isLetter(s.charAt(i - 1));
+            boolean separator = !isLetterOrDigit(c);
+            boolean camelStart = !separator && i > word && isUpperCase(c)
+                    && (isLowerCase(s.charAt(i - 1))
+                        || (i + 1 < to && isUpperCase(s.charAt(i - 1)) && isLowerCase(s.charAt(i + 1))));
+            boolean digitsStart = !separator && i > word && (c < 128 ? isDigit(c) : Character.isDigit(c)) && isLetter(s.charAt(i - 1));
             if (separator || camelStart || digitsStart) {
                 if (i > word && (word > from || i < to) && isWord(s, word, i, names)) {
                     return true;
@@ -512,12 +512,36 @@ public final class PiiScrubber implements Serializable {
         if (length >= names.length) {
             return false;
         }
+        char first = length == 0 ? 0 : s.charAt(from);
         for (String name : names[length]) {
+            // Names are lower case: an ASCII first letter that differs in any case rules a name out early.
+            char n = length == 0 ? 0 : name.charAt(0);
+            if (first < 128 && n < 128 && first != n && (first | 0x20) != n) {
+                continue;
+            }
             if (s.regionMatches(true, from, name, 0, length)) {
                 return true;
             }
         }
         return false;
+    }
+
+    // Names are mostly ASCII, for which these need no lookup in the Unicode tables.
+
+    private static boolean isLetter(char c) {
+        return c < 128 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z' : Character.isLetter(c);
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return c < 128 ? isLetter(c) || isDigit(c) : Character.isLetterOrDigit(c);
+    }
+
+    private static boolean isUpperCase(char c) {
+        return c < 128 ? c >= 'A' && c <= 'Z' : Character.isUpperCase(c);
+    }
+
+    private static boolean isLowerCase(char c) {
+        return c < 128 ? c >= 'a' && c <= 'z' : Character.isLowerCase(c);
     }
 
     /**
@@ -544,6 +568,9 @@ public final class PiiScrubber implements Serializable {
                 equals = s.indexOf('=', i + 1);
             }
             char c = s.charAt(i);
+            if (c == ':' && s.startsWith("//", i + 1)) {
+                continue; // a URL's scheme (https://), not a name
+            }
             int nameEnd = skipBack(s, i, copied);
             if (nameEnd > copied && (s.charAt(nameEnd - 1) == '"' || s.charAt(nameEnd - 1) == '\'')) {
                 nameEnd--;
@@ -860,6 +887,24 @@ public final class PiiScrubber implements Serializable {
             sum += d;
         }
         return sum % 10 == 0;
+    }
+
+    /**
+     * Whether three dots stand between digits, as in every IPv4 address: a host name and a product
+     * code ({@code shop.example.com/p/P00049}) do not pay for the pattern.
+     */
+    private static boolean mayHoldIpv4(String s) {
+        int dots = 0;
+        for (int i = s.indexOf('.', 1); i > 0 && i + 1 < s.length(); i = s.indexOf('.', i + 1)) {
+            if (isDigit(s.charAt(i - 1)) && isDigit(s.charAt(i + 1)) && ++dots == 3) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static int countDigits(String s) {
