@@ -105,7 +105,7 @@ public final class JobConfig implements Serializable {
             "email,token,password,passwd,pwd,pass,pw,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
                     + "signature,sig,credential,credentials,otp,cvv,cvc,iban",
             "comma-separated parameter names or words of them", JobConfig::fieldNames);
-    public static final Key<Set<String>> COORDINATE_PARAMS = key("pii.coordinate-params", "lat,lng,lon,latitude,longitude",
+    public static final Key<Set<String>> COORDINATE_PARAMS = key("pii.coordinate-params", "lat,lng,lon,latitude,longitude,ll,sll",
             "comma-separated parameter names or words of them", JobConfig::fieldNames);
     public static final Key<String> PSEUDONYM_KEY = key("pii.pseudonym-key", null, "at least 16 characters", JobConfig::secret);
     public static final Key<String> PSEUDONYM_KEY_SECRET = key("pii.pseudonym-key-secret", null,

@@ -76,6 +76,8 @@ public final class PiiScrubber implements Serializable {
             "(?<![\\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\\w:])");
     /** Degrees with more than two decimals, in a coordinate's value ({@code 52.520008}, {@code 52.520008%2C13.404954}). */
     private static final Pattern PRECISE_DEGREES = Pattern.compile("(?<![\\d.])(\\d{1,3}\\.\\d\\d)\\d{1,20}(?![\\d.])");
+    /** A map link's position, {@code @52.520008,13.404954,15z}: latitude and longitude cut like a coordinate's. */
+    private static final Pattern MAP_POSITION = Pattern.compile("@(-?\\d{1,3}\\.\\d\\d)\\d{0,20},(-?\\d{1,3}\\.\\d\\d)\\d{0,20}(?![\\d.])");
     /** Where an IBAN may start: a country code and two check digits, not inside a word. */
     private static final Pattern IBAN_START = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?=[ +]?[A-Za-z0-9])");
     /** A bearer token on its own, as pasted from a request: long, with at least one digit. */
@@ -94,6 +96,8 @@ public final class PiiScrubber implements Serializable {
     private final String[][] secretsByLength;
     /** The same for names of coordinates, whose numbers are cut to two decimals. */
     private final String[][] coordinatesByLength;
+    /** Whether coordinates are cut at all: with no names configured, map links keep theirs too. */
+    private final boolean cutsCoordinates;
     private final Set<String> pseudonymFields;
     private final String pseudonymKey;
     private transient Mac mac;
@@ -113,6 +117,7 @@ public final class PiiScrubber implements Serializable {
         this.secretParams = lower(secretParams);
         this.secretsByLength = byLength(this.secretParams);
         this.coordinatesByLength = byLength(lower(coordinateParams));
+        this.cutsCoordinates = !coordinateParams.isEmpty();
         this.pseudonymFields = new HashSet<>(pseudonymFields);
         this.pseudonymKey = pseudonymKey;
     }
@@ -445,6 +450,10 @@ public final class PiiScrubber implements Serializable {
             s = replace(JWT, s, SECRET_TOKEN);
         }
         if (s.indexOf('@') >= 0 || s.contains("%40") || s.contains("%2540")) {
+            if (cutsCoordinates && s.indexOf('@') >= 0) {
+                Matcher position = MAP_POSITION.matcher(s);
+                s = position.find() ? position.replaceAll("@$1,$2") : s;
+            }
             s = replace(EMAIL, s, EMAIL_TOKEN);
         }
         // An IPv4 address has at least 4 digits, a phone number 9, an IBAN 10, a card number 13.

@@ -251,10 +251,22 @@ class PiiScrubberTest {
         e.extra = new HashMap<>(Map.of("user_latitude", "48.858370", "delivery", "{\"lon\":2.294481,\"lat\":\"48.858370\",\"zip\":75007}"));
         scrubber.scrub(e);
         assertThat(e.extra).containsEntry("user_latitude", "48.85").containsEntry("delivery", "{\"lon\":2.29,\"lat\":\"48.85\",\"zip\":75007}");
-        // Already coarse, or not a coordinate's name: left alone.
-        for (String clean : new String[] {"/stores?lat=52.52&lng=13.4", "/p?price=52.520008", "/p?flat=1.23456"}) {
-            assertThat(scrubber.scrubUrl(clean)).as(clean).isSameAs(clean);
+        // Map links: the position in the path, and ll= as Apple's and older Google links write it; also pasted into search.
+        assertThat(scrubber.scrubUrl("https://www.google.com/maps/place/Store/@52.5200066,-13.404954,17z/data=!3m1"))
+                .isEqualTo("https://www.google.com/maps/place/Store/@52.52,-13.40,17z/data=!3m1");
+        assertThat(scrubber.scrubUrl("https://maps.apple.com/?ll=52.520008,13.404954&q=Store"))
+                .isEqualTo("https://maps.apple.com/?ll=52.52,13.40&q=Store");
+        ClickEvent pasted = event();
+        pasted.searchQuery = "store near maps.google.com/@48.858370,2.294481,15z";
+        scrubber.scrub(pasted);
+        assertThat(pasted.searchQuery).isEqualTo("store near maps.google.com/@48.85,2.29,15z");
+        // Already coarse, or not a coordinate: left alone; with no coordinate names configured, map links too.
+        for (String clean : new String[] {"/stores?lat=52.52&lng=13.4", "/p?price=52.520008", "/p?flat=1.23456",
+                "https://www.google.com/maps/@52.52,13.40,15z", "mailto:anna.52@12.345678.example"}) {
+            assertThat(scrubber.scrubUrl(clean)).as(clean).isEqualTo(clean.startsWith("mailto") ? "mailto:[email]" : clean);
         }
+        String link = "https://www.google.com/maps/@52.520008,13.404954,15z";
+        assertThat(new PiiScrubber(Set.of(), SECRETS, Set.of(), Set.of(), null).scrubUrl(link)).isSameAs(link);
     }
 
     @Test
