@@ -21,13 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -206,8 +206,10 @@ public final class PiiScrubber implements Serializable {
                 }
             }
             if (renamed != null) {
+                Map<String, Integer> written = new HashMap<>();
+                e.extra.keySet().forEach(name -> written.put(name, 2));
                 for (String name : renamed) {
-                    e.extra.put(uniqueName(scrubText(name), e.extra::containsKey), e.extra.remove(name));
+                    e.extra.put(uniqueName(scrubText(name), written), e.extra.remove(name));
                     changed++;
                 }
             }
@@ -222,13 +224,21 @@ public final class PiiScrubber implements Serializable {
 
     /**
      * A name that its scrubbed form would give twice in one map or object ({@code [email]} for two
-     * addresses) gets a number: {@code [email]#2}.
+     * addresses) gets a number: {@code [email]#2}. {@code written} maps each name given so far to
+     * the next number to try for it, so that a record of many addresses as names costs no more than
+     * its length, not the square of it.
      */
-    private static String uniqueName(String name, Predicate<String> taken) {
+    private static String uniqueName(String name, Map<String, Integer> written) {
         String unique = name;
-        for (int i = 2; taken.test(unique); i++) {
-            unique = name + "#" + i;
+        Integer next = written.get(name);
+        if (next != null) {
+            int i = next;
+            while (written.containsKey(unique = name + "#" + i)) {
+                i++;
+            }
+            written.put(name, i + 1);
         }
+        written.put(unique, 2);
         return unique;
     }
 
@@ -375,15 +385,13 @@ public final class PiiScrubber implements Serializable {
         boolean changed = false;
         // The names written in each open object: two addresses as names ({"anna@example.com": ...,
         // "ben@example.com": ...}) must not become the same name twice.
-        List<Set<String>> names = new ArrayList<>();
+        List<Map<String, Integer>> names = new ArrayList<>();
         try (JsonParser p = JSON.createParser(json); JsonGenerator g = JSON.createGenerator(out)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
-                    Set<String> written = names.get(names.size() - 1);
-                    String cleanName = uniqueName(scrubText(name), written::contains);
+                    String cleanName = uniqueName(scrubText(name), names.get(names.size() - 1));
                     changed |= cleanName != name;
-                    written.add(cleanName);
                     g.writeFieldName(cleanName);
                     t = p.nextToken();
                     if (t != JsonToken.VALUE_NULL && isSecretName(name, 0, name.length())) {
@@ -416,7 +424,7 @@ public final class PiiScrubber implements Serializable {
                     }
                 }
                 if (t == JsonToken.START_OBJECT) {
-                    names.add(new HashSet<>());
+                    names.add(new HashMap<>());
                 } else if (t == JsonToken.END_OBJECT) {
                     names.remove(names.size() - 1);
                 }
