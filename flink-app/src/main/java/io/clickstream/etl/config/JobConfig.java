@@ -103,7 +103,10 @@ public final class JobConfig implements Serializable {
     public static final Key<Set<String>> DROP_FIELDS = key("pii.drop-fields", "", "comma-separated field names", JobConfig::fieldNames);
     public static final Key<Set<String>> SECRET_PARAMS = key("pii.secret-params",
             "email,token,password,passwd,pwd,pass,pw,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
-                    + "signature,sig,credential,credentials,otp,cvv,cvc,iban",
+                    + "signature,sig,credential,credentials,otp,cvv,cvc,pin,iban,"
+                    // Personal data that forms sent with GET and tracking links name plainly.
+                    + "firstname,first_name,lastname,last_name,fullname,full_name,surname,address,addr,street,zip,zipcode,postcode,postal,"
+                    + "phone,mobile,tel,telephone,dob,birthday,birthdate,birth,ssn,passport",
             "comma-separated parameter names or words of them", JobConfig::fieldNames);
     public static final Key<Set<String>> COORDINATE_PARAMS = key("pii.coordinate-params", "lat,lng,lon,latitude,longitude,ll,sll",
             "comma-separated parameter names or words of them", JobConfig::fieldNames);
