@@ -52,6 +52,7 @@ public final class TrafficGenerator {
     };
     /** Names whose addresses an ASCII-only e-mail pattern would cut short, and domains in other scripts. */
     private static final String[] NON_ASCII_NAMES = {"josé", "zoë", "chloé", "renée", "andré", "noé"};
+    private static final String[] SURNAMES = {"Okafor", "Lindqvist", "Moreau", "Kowalski", "Tanaka", "Haddad"};
     private static final String[] NON_ASCII_DOMAINS = {"correo.es", "bücher.de", "gmx.de", "почта.рф", "poczta.pl"};
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
@@ -200,6 +201,17 @@ public final class TrafficGenerator {
                 plant(login, password);
             }
             events.add(login);
+        }
+        if (!settings.uniformTypes && user.email != null && random.nextDouble() < 0.02) {
+            // A newsletter form sent with GET: the thank-you page's URL holds what was typed.
+            t += gap();
+            Map<String, Object> signup = base(user, sessionId, "page_view", t);
+            String first = user.email.substring(0, user.email.indexOf('.'));
+            String surname = SURNAMES[random.nextInt(SURNAMES.length)];
+            signup.put("page_url", SITE + "/newsletter/subscribed?first_name=" + Character.toUpperCase(first.charAt(0)) + first.substring(1)
+                    + "&last_name=" + surname + "&zip=" + (10000 + random.nextInt(90000)));
+            plant(signup, surname);
+            events.add(signup);
         }
         if (!settings.uniformTypes && random.nextDouble() < 0.03) {
             // The store locator, with the position the browser reported: precise to a few metres.

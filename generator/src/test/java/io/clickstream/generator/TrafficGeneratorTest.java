@@ -80,7 +80,7 @@ class TrafficGeneratorTest {
             String url = (String) r.fields().get("page_url");
             String query = String.valueOf(r.fields().get("search_query"));
             String kind = r.fields().containsKey("form") ? "form" : r.fields().containsKey("share") ? "share"
-                    : url.contains("?return_to=") ? "reset"
+                    : url.contains("&last_name=") ? "signup" : url.contains("?return_to=") ? "reset"
                     : url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
                     : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("user%5Bpassword%5D=") ? "get form"
                     : url.contains("subscriber=") ? "base64" : url.contains("token=") ? "newsletter"
@@ -89,7 +89,7 @@ class TrafficGeneratorTest {
                     : query.startsWith("where is my order") ? "address" : query.startsWith("refund to") ? "iban" : "other";
             kinds.merge(kind, 1L, Long::sum);
         }
-        assertThat(kinds).containsOnlyKeys("form", "share", "reset", "oauth", "servlet session", "jwt", "get form", "base64", "newsletter",
+        assertThat(kinds).containsOnlyKeys("form", "share", "signup", "reset", "oauth", "servlet session", "jwt", "get form", "base64", "newsletter",
                 "coordinates", "card", "phone", "address", "iban");
         assertThat(kinds.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(5));
         // Addresses where no address belongs: the ETL must find them in any field.
