@@ -347,8 +347,7 @@ public final class PiiScrubber implements Serializable {
         }
         // An address or JSON in base64 (an unsubscribe link's subscriber, a tracking blob): if what
         // it decodes to holds anything to scrub, the whole value goes.
-        String text = Base64Text.plausible(v, 0, v.length()) ? Base64Text.decode(v) : null;
-        if (text != null && !scrubValue(text, depth + 1).equals(text)) {
+        if (Base64Text.plausible(v, 0, v.length()) && hidesPersonalData(v, depth)) {
             return SECRET_TOKEN;
         }
         if (v.contains("://") || v.startsWith("/") || v.indexOf('?') >= 0) {
@@ -360,6 +359,12 @@ public final class PiiScrubber implements Serializable {
             return clean.substring(1).equals(value) ? value : clean.substring(1);
         }
         return scrubEncoded(value, depth);
+    }
+
+    /** Whether a plausible base64 value decodes to text that holds anything to scrub. */
+    private boolean hidesPersonalData(String base64, int depth) {
+        String text = Base64Text.decode(base64);
+        return text != null && !scrubValue(text, depth + 1).equals(text);
     }
 
     /** Text that may still be URL-encoded: scrubbed as text, and decoded once more and scrubbed again. */
@@ -689,6 +694,14 @@ public final class PiiScrubber implements Serializable {
                 eq++;
             }
             if (eq == n || url.charAt(eq) != '=') {
+                // A path segment without a name: an unsubscribe link's /unsubscribe/YW5uYUBleGFtcGxlLmNvbQ
+                // is the address in base64.
+                if (inPath && c == '/' && depth < MAX_NESTING && Base64Text.plausible(url, nameStart, eq)
+                        && hidesPersonalData(url.substring(nameStart, eq), depth)) {
+                    out = out == null ? new StringBuilder(n) : out;
+                    out.append(url, copied, nameStart).append(SECRET_TOKEN);
+                    copied = eq;
+                }
                 i = eq;
                 continue;
             }
@@ -696,7 +709,9 @@ public final class PiiScrubber implements Serializable {
             while (valueEnd < n && !endsParameter(url.charAt(valueEnd), inPath)) {
                 valueEnd++;
             }
-            String replacement = valueEnd == eq + 1 ? null
+            boolean paddedBase64 = inPath && c == '/' && depth < MAX_NESTING && Base64Text.plausible(url, nameStart, valueEnd);
+            String replacement = paddedBase64 ? (hidesPersonalData(url.substring(nameStart, valueEnd), depth) ? SECRET_TOKEN : null)
+                    : valueEnd == eq + 1 ? null
                     : isSecretParameterName(url, nameStart, eq) ? SECRET_TOKEN
                     : isCoordinateName(url, nameStart, eq) ? coarsenedOrNull(url, eq + 1, valueEnd)
                     : depth < MAX_NESTING ? scrubNestedValue(url, eq + 1, valueEnd, depth) : null;
@@ -704,7 +719,8 @@ public final class PiiScrubber implements Serializable {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }
-                out.append(url, copied, eq + 1).append(replacement);
+                // A padded segment goes whole; a parameter keeps its name.
+                out.append(url, copied, paddedBase64 ? nameStart : eq + 1).append(replacement);
                 copied = valueEnd;
             }
             i = valueEnd;

@@ -242,6 +242,10 @@ class PiiScrubberTest {
     void base64OfTextWithPersonalDataIsRedactedWhole() {
         assertThat(scrubber.scrubUrl("/unsubscribe?e=YW5uYUBleGFtcGxlLmNvbQ==&list=7")).isEqualTo("/unsubscribe?e=REDACTED&list=7");
         assertThat(scrubber.scrubUrl("/unsubscribe?e=YW5uYUBleGFtcGxlLmNvbQ")).isEqualTo("/unsubscribe?e=REDACTED");
+        // Or as a segment of the path.
+        assertThat(scrubber.scrubUrl("https://shop.example.com/unsubscribe/YW5uYUBleGFtcGxlLmNvbQ==/confirm?list=7"))
+                .isEqualTo("https://shop.example.com/unsubscribe/REDACTED/confirm?list=7");
+        assertThat(scrubber.scrubUrl("/u/YW5uYUBleGFtcGxlLmNvbQ")).isEqualTo("/u/REDACTED");
         // Encoded again, and JSON with a secret field in URL-safe base64.
         assertThat(scrubber.scrubUrl("/u?e=YW5uYUBleGFtcGxlLmNvbQ%3D%3D")).isEqualTo("/u?e=REDACTED");
         assertThat(scrubber.scrubUrl("/t?d=eyJwYXNzd29yZCI6Imh1bnRlcjIifQ")).isEqualTo("/t?d=REDACTED");
@@ -251,7 +255,8 @@ class PiiScrubberTest {
         assertThat(e.extra).containsEntry("subscriber", "REDACTED");
         // Click ids and hashes decode to bytes that are not text; base64 of harmless text stays too.
         for (String clean : new String[] {"/l?gclid=Cj0KCQiA4NWrBhD-ARIsAFCKwWsv1xQ&fbclid=IwAR2F4-3kT5Qn0",
-                "/l?h=9zU3nQ%2Bq0WmR7fL1xYp4Kw%3D%3D", "/p/Summer-Dress-Red-Cotton", "/l?c=c3VtbWVyIHNhbGU="}) {
+                "/l?h=9zU3nQ%2Bq0WmR7fL1xYp4Kw%3D%3D", "/p/Summer-Dress-Red-Cotton", "/l?c=c3VtbWVyIHNhbGU=",
+                "/c/c3VtbWVyIHNhbGU=/p/Cj0KCQiA4NWrBhD-ARIsAFCKwWsv1xQ"}) {
             assertThat(scrubber.scrubUrl(clean)).as(clean).isSameAs(clean);
         }
     }
@@ -313,11 +318,11 @@ class PiiScrubberTest {
             scrubbed[1] = scrubber.scrubUrl("/search?q=" + local + "%40example.com");
         });
         // The same for the other rules: IBAN candidates, secret names, local parts in any script, base64,
-        // encoded names, map positions. A search for the next '=' from every '=' once made "=" x 1,000,000 take 4.5 s.
+        // encoded names, map positions, base64 path segments. A search for the next '=' from every '=' once made "=" x 1,000,000 take 4.5 s.
         String[] shapes = {"DE12 ".repeat(200_000), "DE89 3704 0044 0532 0130 01 ".repeat(35_000), "password:".repeat(100_000),
                 "auth: bearer ".repeat(70_000), "Bearer " + "a1".repeat(500_000), "é".repeat(300_000) + "@", "=".repeat(1_000_000),
                 "/p?q=" + "a=".repeat(500_000), "/p?" + "e=YW5uYUBleGFtcGxlLmNvbQ&".repeat(40_000), "/p?" + "user%5Bpassword%5D=x&".repeat(45_000),
-                "@52.5200081,13.4049541".repeat(45_000), "@52.5200081,".repeat(90_000)};
+                "@52.5200081,13.4049541".repeat(45_000), "@52.5200081,".repeat(90_000), "/" + "YW5uYUBleGFtcGxlLmNvbQ==/".repeat(40_000)};
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (String shape : shapes) {
                 assertThat(scrubber.scrubText(shape)).isNotNull();
