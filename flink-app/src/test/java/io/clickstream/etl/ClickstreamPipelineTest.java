@@ -273,7 +273,7 @@ class ClickstreamPipelineTest {
         assertThat(lakeText).contains("email=REDACTED", "token=REDACTED", "#access_token=REDACTED", ";jsessionid=REDACTED",
                 "/account/verify/REDACTED", "q=pay+with+[card]", "q=call+me+[phone]", "pay with [card]",
                 "?return_to=%2Faccount%2Freset%3Ftoken%3DREDACTED%26email%3DREDACTED", "\"password\":\"REDACTED\"",
-                "user%5Bpassword%5D=REDACTED", "subscriber=REDACTED", "where is my order [email]", "refund to [iban]",
+                "user%5Bpassword%5D=REDACTED", "subscriber=REDACTED", "/unsubscribe/REDACTED/confirm", "where is my order [email]", "refund to [iban]",
                 "{share={\"recipients\":{\"[email]\":\"sent\"}}}", "/newsletter/subscribed?first_name=REDACTED&last_name=REDACTED&zip=REDACTED");
         assertThat(lakeText).containsPattern("/stores\\?lat=-?\\d{1,3}\\.\\d\\d&lng=-?\\d{1,3}\\.\\d\\d&radius=25");
     }

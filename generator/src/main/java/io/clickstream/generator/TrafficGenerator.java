@@ -306,7 +306,12 @@ public final class TrafficGenerator {
         if (!settings.uniformTypes && user.email != null && random.nextDouble() < 0.03) {
             // Unsubscribe and tracking links that carry the address in base64.
             String subscriber = Base64.getEncoder().encodeToString(user.email.getBytes(StandardCharsets.UTF_8));
-            params.add("subscriber=" + subscriber);
+            if (random.nextBoolean()) {
+                params.add("subscriber=" + subscriber);
+            } else {
+                url.setLength(0);
+                url.append("unsubscribe/").append(subscriber).append("/confirm");
+            }
             plant(event, subscriber);
         }
         if (!params.isEmpty()) {

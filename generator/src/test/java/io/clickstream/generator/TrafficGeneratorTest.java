@@ -83,7 +83,7 @@ class TrafficGeneratorTest {
                     : url.contains("&last_name=") ? "signup" : url.contains("?return_to=") ? "reset"
                     : url.contains("#access_token=") ? "oauth" : url.contains(";jsessionid=") ? "servlet session"
                     : url.contains("/account/verify/eyJ") ? "jwt" : url.contains("user%5Bpassword%5D=") ? "get form"
-                    : url.contains("subscriber=") ? "base64" : url.contains("token=") ? "newsletter"
+                    : url.contains("subscriber=") || url.contains("/unsubscribe/") ? "base64" : url.contains("token=") ? "newsletter"
                     : url.contains("/stores?lat=") ? "coordinates"
                     : query.startsWith("pay with") ? "card" : query.startsWith("call me") ? "phone"
                     : query.startsWith("where is my order") ? "address" : query.startsWith("refund to") ? "iban" : "other";
