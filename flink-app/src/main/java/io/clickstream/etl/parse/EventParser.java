@@ -38,6 +38,7 @@ public final class EventParser implements Serializable {
     /** Earliest accepted event time: catches epoch seconds sent where milliseconds belong. */
     public static final long MIN_TIMESTAMP = 946_684_800_000L; // 2000-01-01T00:00:00Z
     private static final BigDecimal MAX_PRICE = new BigDecimal("9999999999.99");
+    private static final long MAX_CENTS = 999_999_999_999L;
     private static final JsonFactory JSON = new JsonFactory();
 
     private final long maxFutureSkewMillis;
@@ -217,6 +218,13 @@ public final class EventParser implements Serializable {
             }
             if (e.quantity == null) {
                 throw new SchemaViolation("quantity", "required_for_purchase", "a purchase needs quantity");
+            }
+            // The lake's revenue is a DECIMAL(12,2) too: a larger one is no value of its column's type
+            // (and the largest overflowed a long).
+            if (e.productPriceCents > MAX_CENTS / e.quantity) {
+                throw new SchemaViolation("quantity", "max_revenue", "product_price x quantity ("
+                        + BigDecimal.valueOf(e.productPriceCents, 2).multiply(BigDecimal.valueOf(e.quantity)).toPlainString()
+                        + ") exceeds DECIMAL(12,2)");
             }
         }
     }

@@ -205,6 +205,31 @@ class EventParserTest {
                 });
     }
 
+    @Test
+    void aPurchaseWhoseRevenueWouldNotFitTheLakesDecimalIsAViolation() throws Exception {
+        Map<String, Object> f = fields(uuid(1), "purchase");
+        f.put("product_id", "P1");
+        f.put("product_price", "9999999999.99");
+        f.put("quantity", 1);
+        assertThat(parse(json(f)).productPriceCents).isEqualTo(999_999_999_999L);
+        f.put("product_price", "1000.00");
+        f.put("quantity", 9_999_999);
+        assertThat(parse(json(f)).quantity).isEqualTo(9_999_999);
+        // One more, and revenue needs eleven digits before the point; the largest ones overflowed a long.
+        for (Object[] priceAndQuantity : new Object[][] {{"1000.00", 10_000_000}, {"9999999999.99", Integer.MAX_VALUE}}) {
+            f.put("product_price", priceAndQuantity[0]);
+            f.put("quantity", priceAndQuantity[1]);
+            assertThatThrownBy(() -> parse(json(f))).isInstanceOfSatisfying(SchemaViolation.class, v -> {
+                assertThat(v.field()).isEqualTo("quantity");
+                assertThat(v.rule()).isEqualTo("max_revenue");
+                assertThat(v.getMessage()).contains("exceeds DECIMAL(12,2)");
+            });
+        }
+        // Not a purchase: no revenue, no limit.
+        f.put("event_type", "add_to_cart");
+        assertThat(parse(json(f)).quantity).isEqualTo(Integer.MAX_VALUE);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "\"event_type\":\"search\"                       | event_type",
