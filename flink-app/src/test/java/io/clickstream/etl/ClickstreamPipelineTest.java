@@ -169,6 +169,8 @@ class ClickstreamPipelineTest {
         assertThat(rawTexts(byType.get(FailureType.SCHEMA_VIOLATION), false)).containsExactlyInAnyOrderElementsOf(jsons(Fate.SCHEMA_VIOLATION));
         assertThat(rawTexts(byType.get(FailureType.ID_CONFLICT), false)).containsExactlyInAnyOrderElementsOf(jsons(Fate.ID_CONFLICT));
         assertThat(byType.get(FailureType.SCHEMA_VIOLATION)).allSatisfy(d -> assertThat(d.get("field")).isNotNull());
+        // Purchases whose price and quantity each pass but whose revenue would not fit the lake's decimal.
+        assertThat(byType.get(FailureType.SCHEMA_VIOLATION)).anySatisfy(d -> assertThat(d.get("rule")).isEqualTo("max_revenue"));
 
         List<Map<String, Object>> brokenMalformed = byType.get(FailureType.MALFORMED_JSON).stream()
                 .filter(d -> d.get("source_file").toString().contains("zz-broken") && !d.get("source_file").toString().endsWith("corrupt.gz"))

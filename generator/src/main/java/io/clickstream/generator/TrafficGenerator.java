@@ -501,7 +501,8 @@ public final class TrafficGenerator {
 
     private Map<String, Object> violate(Map<String, Object> event) {
         Map<String, Object> broken = new LinkedHashMap<>(event);
-        String[] rules = {"event_id", "event_id_format", "event_type", "product_price", "quantity", "device_type", "purchase", "timestamp_future", "timestamp_zone"};
+        String[] rules = {"event_id", "event_id_format", "event_type", "product_price", "quantity", "device_type", "purchase", "revenue",
+            "timestamp_future", "timestamp_zone"};
         String rule = rules[random.nextInt(rules.length)];
         switch (rule) {
             case "event_id": broken.remove("event_id"); break;
@@ -513,6 +514,13 @@ public final class TrafficGenerator {
             case "purchase":
                 broken.put("event_type", "purchase");
                 broken.remove("product_id");
+                break;
+            case "revenue":
+                // Price and quantity each within their limits, their product past the lake's DECIMAL(12,2).
+                broken.put("event_type", "purchase");
+                broken.putIfAbsent("product_id", "P00001");
+                broken.put("product_price", 5000 + random.nextInt(5000));
+                broken.put("quantity", 10_000_000);
                 break;
             case "timestamp_future": broken.put("timestamp", "2100-01-01T00:00:00Z"); break;
             default: broken.put("timestamp", "2024-01-01T10:00:00"); break;
