@@ -671,7 +671,8 @@ public final class PiiScrubber implements Serializable {
      * Redacts the value of every parameter whose name {@link #isSecretName is secret}. A parameter
      * starts after '?', '&', ';' or '#' (so OAuth tokens in the fragment and {@code ;jsessionid=}
      * count), or after '/' while in the path ({@code /api/token=abc/}), and ends at the next of
-     * those.
+     * those. Other values, and path segments that may be base64, are opened for what they hide
+     * (a return URL, JSON, an address in base64); coordinates keep two decimals.
      */
     private String redactSecretParameters(String url, int from, int depth) {
         StringBuilder out = null;
