@@ -58,6 +58,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static final List<Key<?>> ALL_KEYS = new ArrayList<>();
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
 
     private static <T> Key<T> key(String name, String defaultValue, String accepts, Function<String, T> parse) {
         return new Key<>(name, defaultValue, accepts, false, parse);
@@ -70,13 +71,14 @@ public final class JobConfig implements Serializable {
     public static final Key<String> INPUT_PATH = required("input.path", "a folder or URI");
     public static final Key<InputMode> INPUT_MODE = key("input.mode", "continuous", "continuous or bounded",
             v -> InputMode.valueOf(v.trim().toUpperCase(Locale.ROOT)));
-    public static final Key<Duration> MONITOR_INTERVAL = key("input.monitor-interval", "30s", "a positive duration such as 30s or 5 min",
-            JobConfig::positiveDuration);
+    public static final Key<Duration> MONITOR_INTERVAL = key("input.monitor-interval", "30s",
+            "a duration of 1ms or more, with its unit, such as 30s or 5min", duration(ONE_MILLI));
     public static final Key<InputLayout> INPUT_LAYOUT = key("input.layout", "firehose", "firehose or any",
             v -> InputLayout.valueOf(v.trim().toUpperCase(Locale.ROOT)));
-    public static final Key<Duration> INPUT_LOOKBACK = key("input.lookback", "2h", "a duration such as 2h", JobConfig::nonNegativeDuration);
-    public static final Key<Duration> SWEEP_INTERVAL = key("input.sweep-interval", "1h", "a positive duration such as 1h",
-            JobConfig::positiveDuration);
+    public static final Key<Duration> INPUT_LOOKBACK = key("input.lookback", "2h", "a duration with its unit, such as 2h",
+            duration(Duration.ZERO));
+    public static final Key<Duration> SWEEP_INTERVAL = key("input.sweep-interval", "1h",
+            "a duration of 1ms or more, with its unit, such as 1h", duration(ONE_MILLI));
     public static final Key<Boolean> REPROCESS = key("input.reprocess", "false", "true or false", JobConfig::bool);
     public static final Key<Integer> MAX_RECORD_BYTES = key("input.max-record-bytes", "1mb", "a size between 1kb and 1gb, such as 1mb",
             v -> bytes(v, 1024, Integer.MAX_VALUE / 2));
@@ -91,15 +93,16 @@ public final class JobConfig implements Serializable {
     public static final Key<Boolean> COMPACTION = key("output.compaction.enabled", "true", "true or false", JobConfig::bool);
     public static final Key<Long> COMPACTION_TARGET_SIZE = key("output.compaction.target-size", "128mb",
             "a size between 1kb and 2gb, such as 128mb", v -> (long) bytes(v, 1024, Integer.MAX_VALUE));
-    public static final Key<Duration> COMPACTION_MAX_DELAY = key("output.compaction.max-delay", "15min", "a positive duration such as 15min",
-            JobConfig::positiveDuration);
+    public static final Key<Duration> COMPACTION_MAX_DELAY = key("output.compaction.max-delay", "15min",
+            "a duration of 1ms or more, with its unit, such as 15min", duration(ONE_MILLI));
     public static final Key<Integer> DEAD_LETTER_MAX_RAW_BYTES = key("dead-letter.max-raw-bytes", "64kb",
             "a size between 256b and 64mb, such as 64kb", v -> bytes(v, 256, 64 << 20));
-    public static final Key<Duration> MAX_FUTURE_SKEW = key("validation.max-future-skew", "1d", "a duration such as 1d or 6h",
-            JobConfig::nonNegativeDuration);
+    public static final Key<Duration> MAX_FUTURE_SKEW = key("validation.max-future-skew", "1d",
+            "a duration with its unit, such as 1d or 6h", duration(Duration.ZERO));
     public static final Key<Integer> MAX_EXTRA_FIELDS = key("validation.max-extra-fields", "64", "an integer from 0 to 10000",
             v -> intIn(v, 0, 10_000));
-    public static final Key<Duration> DEDUP_TTL = key("dedup.ttl", "24h", "a positive duration such as 24h", JobConfig::positiveDuration);
+    public static final Key<Duration> DEDUP_TTL = key("dedup.ttl", "24h", "a duration of 1ms or more, with its unit, such as 24h",
+            duration(ONE_MILLI));
     public static final Key<Set<String>> DROP_FIELDS = key("pii.drop-fields", "", "comma-separated field names", JobConfig::fieldNames);
     public static final Key<Set<String>> SECRET_PARAMS = key("pii.secret-params",
             "email,token,password,passwd,pwd,pass,pw,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
@@ -117,8 +120,8 @@ public final class JobConfig implements Serializable {
             "comma-separated, from " + new java.util.TreeSet<>(PSEUDONYM_CANDIDATES), JobConfig::pseudonymFields);
     public static final Key<String> JOB_VERSION = key("job.version", null, "a version label", String::trim);
     public static final Key<Integer> PARALLELISM = key("parallelism", "2", "an integer from 1 to 1024", v -> intIn(v, 1, 1024));
-    public static final Key<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s", "a positive duration such as 60s",
-            JobConfig::positiveDuration);
+    public static final Key<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s",
+            "a duration of 10ms or more (Flink's least), with its unit, such as 60s", duration(Duration.ofMillis(10)));
     public static final Key<String> CHECKPOINT_DIR = key("checkpoint.dir", null, "a folder or URI", JobConfig::path);
     public static final Key<String> RESUME_FROM = key("resume.from", null, "latest, or the path of a savepoint or retained checkpoint",
             JobConfig::path);
@@ -371,20 +374,21 @@ public final class JobConfig implements Serializable {
         return url;
     }
 
-    private static Duration positiveDuration(String v) {
-        Duration d = TimeUtils.parseDuration(v.trim());
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException();
-        }
-        return d;
-    }
-
-    private static Duration nonNegativeDuration(String v) {
-        Duration d = TimeUtils.parseDuration(v.trim());
-        if (d.isNegative()) {
-            throw new IllegalArgumentException();
-        }
-        return d;
+    /**
+     * A duration of at least {@code min}, with its unit. Flink reads a bare number as milliseconds,
+     * so {@code dedup.ttl=24} meant for hours would remember ids for 24 ms and let every retry
+     * through: only 0 may go without a unit.
+     */
+    private static Function<String, Duration> duration(Duration min) {
+        return v -> {
+            String s = v.trim();
+            Duration d = TimeUtils.parseDuration(s);
+            boolean bareNumber = !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+            if (bareNumber && !d.isZero() || d.compareTo(min) < 0) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        };
     }
 
     private static int bytes(String v, long min, long max) {

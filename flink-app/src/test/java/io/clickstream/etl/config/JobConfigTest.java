@@ -86,6 +86,38 @@ class JobConfigTest {
     }
 
     @Test
+    void durationsNeedTheirUnitAndAtLeastWhatTheJobCanRun() {
+        Map<String, String> m = minimal();
+        m.put("dedup.ttl", "24");                  // meant as hours, read by Flink as 24 ms
+        m.put("checkpoint.interval", "5ms");       // below Flink's 10 ms, which would fail at submission
+        m.put("input.monitor-interval", "500us");  // rounds to a period of 0 ms
+        m.put("input.lookback", "2");
+        m.put("validation.max-future-skew", "-1h");
+        m.put("output.compaction.max-delay", "15");
+        m.put("input.sweep-interval", "0");
+        assertThatThrownBy(() -> JobConfig.fromMap(m))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "dedup.ttl='24': expected a duration of 1ms or more, with its unit, such as 24h",
+                        "checkpoint.interval='5ms': expected a duration of 10ms or more (Flink's least), with its unit, such as 60s",
+                        "input.monitor-interval='500us': expected a duration of 1ms or more, with its unit, such as 30s or 5min",
+                        "input.lookback='2': expected a duration with its unit, such as 2h",
+                        "validation.max-future-skew='-1h': expected a duration with its unit, such as 1d or 6h",
+                        "output.compaction.max-delay='15': expected a duration of 1ms or more, with its unit, such as 15min",
+                        "input.sweep-interval='0': expected a duration of 1ms or more, with its unit, such as 1h"));
+
+        Map<String, String> fine = minimal();
+        fine.put("dedup.ttl", "36 h");
+        fine.put("checkpoint.interval", "10ms");
+        fine.put("input.lookback", "0");
+        fine.put("validation.max-future-skew", "90min");
+        JobConfig c = JobConfig.fromMap(fine);
+        assertThat(c.dedupTtl).isEqualTo(Duration.ofHours(36));
+        assertThat(c.checkpointInterval).isEqualTo(Duration.ofMillis(10));
+        assertThat(c.inputLookback).isZero();
+        assertThat(c.maxFutureSkew).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
     void deadLettersMustStayOutsideTheTable() {
         Map<String, String> m = minimal();
         m.put("output.dead-letter.path", "s3://lake-bucket/events/dead");
