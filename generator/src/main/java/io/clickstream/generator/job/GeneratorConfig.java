@@ -64,18 +64,18 @@ public final class GeneratorConfig implements Serializable {
     public static final Key<String> FIREHOSE_REGION = key("firehose.region", null, "an AWS region such as eu-west-1", String::trim);
     public static final Key<String> FIREHOSE_ENDPOINT = key("firehose.endpoint", null, "an http:// or https:// URL", GeneratorConfig::url);
     public static final Key<Long> RECORDS = key("records", "100000", "a positive integer", v -> (long) atLeast(Long.parseLong(v.trim()), 1));
-    public static final Key<Duration> DURATION = key("duration", null, "a duration such as 10 min", GeneratorConfig::positive);
+    public static final Key<Duration> DURATION = key("duration", null, "a duration with its unit, such as 10min", GeneratorConfig::positive);
     public static final Key<Double> RATE = key("rate", "0", "events per second, 0 for as fast as possible",
             v -> nonNegative(Double.parseDouble(v.trim())));
     public static final Key<Double> BURST_FACTOR = key("burst.factor", "1", "a factor >= 1", v -> atLeast(Double.parseDouble(v.trim()), 1));
-    public static final Key<Duration> BURST_EVERY = key("burst.every", "60s", "a duration", GeneratorConfig::positive);
-    public static final Key<Duration> BURST_LENGTH = key("burst.length", "10s", "a duration", GeneratorConfig::positive);
+    public static final Key<Duration> BURST_EVERY = key("burst.every", "60s", "a duration with its unit, such as 60s", GeneratorConfig::positive);
+    public static final Key<Duration> BURST_LENGTH = key("burst.length", "10s", "a duration with its unit, such as 10s", GeneratorConfig::positive);
     public static final Key<Long> SEED = key("seed", null, "an integer (unset: a new one each run)", v -> Long.parseLong(v.trim()));
     public static final Key<Boolean> TIME_MODE = key("time.mode", "backfill", "backfill or live", GeneratorConfig::live);
     public static final Key<LocalDate> START_DATE = key("start-date", null, "a date such as 2026-01-31", v -> LocalDate.parse(v.trim()));
     public static final Key<Integer> DAYS = key("days", "3", "an integer >= 1", v -> (int) atLeast(Integer.parseInt(v.trim()), 1));
     public static final Key<Long> BUFFER_SIZE = key("buffer.size", "5mb", "a size such as 5mb", v -> MemorySize.parse(v.trim()).getBytes());
-    public static final Key<Duration> BUFFER_INTERVAL = key("buffer.interval", "60s", "a duration such as 60s", GeneratorConfig::positive);
+    public static final Key<Duration> BUFFER_INTERVAL = key("buffer.interval", "60s", "a duration with its unit, such as 60s", GeneratorConfig::positive);
     public static final Key<Double> DUPLICATE = key("faults.duplicate", "0.02", SHARE, GeneratorConfig::share);
     public static final Key<Double> MALFORMED = key("faults.malformed", "0.005", SHARE, GeneratorConfig::share);
     public static final Key<Double> SCHEMA_VIOLATION = key("faults.schema-violation", "0.005", SHARE, GeneratorConfig::share);
@@ -86,7 +86,7 @@ public final class GeneratorConfig implements Serializable {
     public static final Key<Integer> OVERSIZED_BYTES = key("faults.oversized-bytes", "1200000", "a size in bytes",
             v -> (int) atLeast(Integer.parseInt(v.trim()), 1));
     public static final Key<Integer> PARALLELISM = key("parallelism", "1", "an integer >= 1", v -> (int) atLeast(Integer.parseInt(v.trim()), 1));
-    public static final Key<Duration> PROGRESS_INTERVAL = key("progress.interval", "5s", "a duration such as 5s", GeneratorConfig::positive);
+    public static final Key<Duration> PROGRESS_INTERVAL = key("progress.interval", "5s", "a duration with its unit, such as 5s", GeneratorConfig::positive);
 
     /** Every key with its default ({@code null}: unset), in declaration order. */
     public static final Map<String, String> DEFAULTS;
@@ -235,9 +235,14 @@ public final class GeneratorConfig implements Serializable {
         return s;
     }
 
+    /**
+     * A duration of 1 ms or more, with its unit: Flink reads a bare number as milliseconds, so
+     * {@code --duration 600} meant as seconds would send for 0.6 s.
+     */
     private static Duration positive(String v) {
-        Duration d = TimeUtils.parseDuration(v.trim());
-        if (d.isZero() || d.isNegative()) {
+        String s = v.trim();
+        Duration d = TimeUtils.parseDuration(s);
+        if (s.chars().allMatch(c -> c >= '0' && c <= '9') || d.toMillis() < 1) {
             throw new IllegalArgumentException();
         }
         return d;

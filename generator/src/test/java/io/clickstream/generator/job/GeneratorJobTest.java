@@ -156,6 +156,16 @@ class GeneratorJobTest {
                 .hasMessageContaining("bogus: unknown key");
     }
 
+    @Test
+    void durationsNeedTheirUnit() {
+        // Read by Flink as milliseconds: 600 meant as seconds would send for 0.6 s.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GeneratorConfig.fromMap(Map.of(
+                        "rate", "100", "duration", "600", "buffer.interval", "500us")))
+                .hasMessageContaining("duration='600': expected a duration with its unit, such as 10min")
+                .hasMessageContaining("buffer.interval='500us': expected a duration with its unit, such as 60s");
+        assertThat(GeneratorConfig.fromMap(Map.of("rate", "100", "duration", "10 min")).records).isEqualTo(60_000);
+    }
+
     /** Compares multisets of records, reporting a few differences rather than everything. */
     private static void assertSameRecords(Map<String, Long> actual, Map<String, Long> expected) {
         List<String> problems = new ArrayList<>();
