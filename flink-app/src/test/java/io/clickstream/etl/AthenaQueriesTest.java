@@ -1,5 +1,6 @@
 package io.clickstream.etl;
 
+import io.clickstream.etl.enrich.UrlParts;
 import io.clickstream.etl.local.LocalAthena;
 import io.clickstream.etl.sink.parquet.LakeSchema;
 import io.clickstream.generator.Fate;
@@ -139,6 +140,50 @@ class AthenaQueriesTest {
         assertThat(Long.parseLong(row[0])).as("sessions").isEqualTo(sessions.size());
         assertThat(Long.parseLong(row[3])).as("carted").isEqualTo(sessionsWith(sessions, "add_to_cart"));
         assertThat(Long.parseLong(row[4])).as("purchased").isEqualTo(sessionsWith(sessions, "purchase"));
+    }
+
+    /**
+     * Sessions go to their landing page's campaign: the generator's traffic also has internal
+     * banners tagged with UTM parameters later in a session, which must not move it.
+     */
+    @Test
+    void campaignsAreThoseOfTheLandingPages() throws Exception {
+        Map<Object, List<GeneratedRecord>> sessions = valid.stream()
+                .filter(r -> !r.fields().get("user_agent").toString().contains("Googlebot"))
+                .collect(Collectors.groupingBy(r -> r.fields().get("session_id")));
+        Map<String, String> expected = new TreeMap<>();
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, BigDecimal> revenue = new TreeMap<>();
+        long taggedLater = 0;
+        for (List<GeneratedRecord> session : sessions.values()) {
+            GeneratedRecord landing = session.stream().min(java.util.Comparator.comparingLong(GeneratedRecord::eventMillis)).orElseThrow();
+            String[] utm = UrlParts.queryParameters((String) landing.fields().get("page_url"), "utm_source", "utm_medium", "utm_campaign");
+            String campaign = (utm[0] == null ? "(direct/referral)" : utm[0]) + " | " + (utm[1] == null ? "-" : utm[1])
+                    + " | " + (utm[2] == null ? "-" : utm[2]);
+            boolean converted = session.stream().anyMatch(r -> "purchase".equals(r.fields().get("event_type")));
+            long[] c = counts.computeIfAbsent(campaign, k -> new long[2]);
+            c[0]++;
+            c[1] += converted ? 1 : 0;
+            BigDecimal sum = revenue.getOrDefault(campaign, BigDecimal.ZERO.setScale(2));
+            for (GeneratedRecord r : session) {
+                if ("purchase".equals(r.fields().get("event_type"))) {
+                    sum = sum.add(new BigDecimal(r.fields().get("product_price").toString()).setScale(2)
+                            .multiply(new BigDecimal(r.fields().get("quantity").toString())));
+                }
+            }
+            revenue.put(campaign, sum);
+            if (utm[0] == null && session.stream().anyMatch(r -> String.valueOf(r.fields().get("page_url")).contains("utm_source="))) {
+                taggedLater++;
+            }
+        }
+        counts.forEach((campaign, c) -> expected.put(campaign, c[0] + " sessions, " + c[1] + " converted, " + revenue.get(campaign)));
+        assertThat(taggedLater).as("sessions landing without a campaign that meet a tagged page later").isGreaterThan(10);
+
+        Map<String, String> actual = new TreeMap<>();
+        for (String[] row : data(athena.query(LocalAthena.sqlOf(QUERIES.resolve("14_utm_campaigns.sql"))))) {
+            actual.put(row[0] + " | " + row[1] + " | " + row[2], row[3] + " sessions, " + row[4] + " converted, " + row[6]);
+        }
+        assertThat(actual).isEqualTo(expected);
     }
 
     @Test

@@ -235,7 +235,13 @@ public final class TrafficGenerator {
             } else {
                 last = world.popularProduct(random);
                 Map<String, Object> view = base(user, sessionId, "page_view", t);
-                view.put("page_url", SITE + "/p/" + last.productId);
+                String url = SITE + "/p/" + last.productId;
+                if (!settings.uniformTypes && random.nextDouble() < 0.02) {
+                    // A home-page banner tagged with UTM parameters, a common mistake: the session's
+                    // campaign stays its landing page's, whatever a later page says.
+                    url += "?utm_source=homepage&utm_medium=banner&utm_campaign=winter_promo";
+                }
+                view.put("page_url", url);
                 product(view, last);
                 if (!settings.uniformTypes && random.nextDouble() < 0.005) {
                     // Shared by e-mail: the widget reports each recipient's status under the address.
