@@ -2,7 +2,8 @@
 SELECT product_id,
        arbitrary(product_name) AS product_name,
        sum(quantity) AS units,
-       count(DISTINCT user_id) AS buyers,
+       -- user_id_hash stands in for user_id where user_id is pseudonymised (pii.pseudonym-fields).
+       count(DISTINCT coalesce(user_id, user_id_hash)) AS buyers,
        sum(revenue) AS revenue
 FROM clickstream_events
 WHERE event_type = 'purchase'

@@ -4,8 +4,9 @@ SELECT coalesce(browser, 'unknown') AS browser,
        device_type,
        is_bot,
        count(*) AS events,
-       approx_distinct(user_id) AS users
+       -- user_id_hash stands in for user_id where user_id is pseudonymised (pii.pseudonym-fields).
+       approx_distinct(coalesce(user_id, user_id_hash)) AS users
 FROM clickstream_events
 GROUP BY 1, 2, 3, 4
-ORDER BY events DESC
+ORDER BY events DESC, 1, 2, 3, 4
 LIMIT 25
