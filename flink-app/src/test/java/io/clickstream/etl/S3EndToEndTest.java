@@ -209,6 +209,7 @@ class S3EndToEndTest {
         now[0] += 60_000;
         assertThat(discovery.round()).isFalse();
         long windowLists = lists();
+        Map<String, Long> windowFolders = listedPrefixes();
         s3.log.clear();
         Path landing = Files.writeString(local.resolve("new.json"), traffic.get(0).json() + "\n");
         s3.put(deployed.get("input.path") + "/2026/04/10/23/clickstream-1-2026-04-10-23-41-00-new", landing);
@@ -218,8 +219,11 @@ class S3EndToEndTest {
                 + "for window rounds%n", objects, folders, sweepLists, windowLists, lists());
 
         assertThat(discovery.assigned()).hasSize(objects + 1);
-        // Four hour folders (21:00 to 00:00 of the next day): at most one LIST each, against hundreds for a sweep.
-        assertThat(windowLists).isPositive().isLessThanOrEqualTo(4);
+        // The hours from input.lookback (2 h) before now to now: three folders, against hundreds for a sweep.
+        // S3A lists a folder once, and an empty one once more (with a HEAD) to tell it from a missing one.
+        String root = "firehose/2026/04/10/";
+        assertThat(windowFolders).isNotEmpty().containsOnlyKeys(root + "21/", root + "22/", root + "23/");
+        assertThat(windowFolders.values()).allSatisfy(lists -> assertThat(lists).isBetween(1L, 2L));
         assertThat(lists()).isEqualTo(windowLists);
         assertThat(sweepLists).isGreaterThanOrEqualTo(folders);
         assertEveryRequestAllowedByTheFlinkRole(Set.of("ListObjectsV2"));
@@ -241,6 +245,12 @@ class S3EndToEndTest {
         assertThat(StartupChecks.problems(JobConfig.fromMap(keys))).as("nothing landed yet").isEmpty();
         keys.put("input.mode", "bounded");
         assertThat(StartupChecks.problems(JobConfig.fromMap(keys))).singleElement().asString().contains("does not exist");
+    }
+
+    /** The prefixes listed since the log was cleared, with how many LIST requests each took. */
+    private static Map<String, Long> listedPrefixes() {
+        return s3.log.requests().stream().filter(r -> r.operation().startsWith("ListObjects"))
+                .collect(Collectors.groupingBy(r -> r.query.getOrDefault("prefix", ""), java.util.TreeMap::new, Collectors.counting()));
     }
 
     private static long lists() {
