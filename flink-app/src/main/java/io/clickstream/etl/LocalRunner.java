@@ -26,7 +26,6 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -108,10 +107,19 @@ public final class LocalRunner {
     /** Where local checkpoints go: {@code checkpoint.dir}, or a folder under the temp directory. */
     static String checkpointDir(JobConfig config) {
         if (config.checkpointDir == null) {
-            return Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints").toUri().toString();
+            return location(Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints"));
         }
         // Flink wants a scheme; a plain folder is meant as a local one.
-        return config.checkpointDir.contains(":/") ? config.checkpointDir : Paths.get(config.checkpointDir).toAbsolutePath().toUri().toString();
+        return config.checkpointDir.contains(":/") ? config.checkpointDir : location(Paths.get(config.checkpointDir));
+    }
+
+    /**
+     * A local folder as Flink reads a location: {@code file:} and the absolute path, unescaped.
+     * Flink's {@code new Path(String)} takes URI escapes literally, so {@code file:///my%20data}
+     * would be a folder named {@code my%20data} beside {@code my data}.
+     */
+    public static String location(Path folder) {
+        return new org.apache.flink.core.fs.Path("file", null, folder.toAbsolutePath().normalize().toUri().getPath()).toString();
     }
 
     /** Where Ctrl+C's savepoints go: beside the checkpoints, so that {@code resume.from=latest} finds them too. */
@@ -143,7 +151,8 @@ public final class LocalRunner {
 
     private static Optional<Path> localPath(String location) {
         if (location.startsWith("file:")) {
-            return Optional.of(Paths.get(URI.create(location)));
+            // Read as Flink reads it (escapes literally), so that this is the folder Flink writes to.
+            return Optional.of(Paths.get(new org.apache.flink.core.fs.Path(location).toUri()));
         }
         return location.contains("://") ? Optional.empty() : Optional.of(Paths.get(location).toAbsolutePath());
     }
@@ -156,7 +165,7 @@ public final class LocalRunner {
             return files.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .filter(p -> p.getParent().getFileName().toString().matches("(chk|savepoint)-.*"))
                     .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
-                    .map(p -> p.getParent().toUri().toString());
+                    .map(p -> location(p.getParent()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -122,7 +122,7 @@ class LocalRunnerTest {
 
         assertThat(latest.exitCode).isEqualTo(2);
         assertThat(latest.lines).containsExactly("resume.from=latest: no retained checkpoint or savepoint under "
-                + dir.resolve("checkpoints").toUri() + " (checkpoint.dir); nothing to resume from");
+                + LocalRunner.location(dir.resolve("checkpoints")) + " (checkpoint.dir); nothing to resume from");
         assertThat(wrong.exitCode).isEqualTo(2);
         assertThat(wrong.lines).containsExactly("resume.from='" + dir.resolve("not-a-savepoint")
                 + "': holds no _metadata, so it is not a savepoint or checkpoint");
@@ -145,11 +145,13 @@ class LocalRunnerTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void ctrlCStopsWithASavepointPrintsTheAccountingAndExits0AndTheResumedRunCountsOnlyItself(@TempDir Path dir) throws Exception {
+        // A checkpoint folder with a space, as on many laptops: Flink takes escapes in a location literally.
+        Path checkpoints = dir.resolve("my checkpoints");
         List<GeneratedRecord> first = TrafficGenerator.generate(GeneratorSettings.defaults().seed(21).records(2000).days(1)
                 .start(Instant.parse("2026-03-01T00:00:00Z")));
         FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 21).write(first);
         String[] continuous = {"--input.path", dir.resolve("raw").toString(), "--output.lake.path", dir.resolve("lake").toString(),
-                "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--checkpoint.dir", dir.resolve("checkpoints").toString(),
+                "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--checkpoint.dir", checkpoints.toString(),
                 "--checkpoint.interval", "1s", "--input.monitor-interval", "500ms", "--input.sweep-interval", "500ms",
                 "--web-ui.enabled", "false"};
 
@@ -161,11 +163,14 @@ class LocalRunnerTest {
         assertThat(stopped.exitCode).as("%s", stopped.lines).isZero();
         // Stopped cleanly, the runner waited for its embedded cluster's shutdown: nothing left in the temp folder.
         assertThat(new JvmTempFolder(dir).leftovers()).isEmpty();
-        assertThat(stopped.lines).anyMatch(l -> l.startsWith("SIGINT: stopping the job with a savepoint in " + dir.resolve("checkpoints").toUri() + "savepoints"))
+        assertThat(stopped.lines).anyMatch(l -> l.startsWith("SIGINT: stopping the job with a savepoint in " + LocalRunner.location(checkpoints) + "/savepoints"))
                 .anyMatch(l -> l.startsWith("ACCOUNTING in=2000 = written ") && l.contains("BALANCED"));
         String savepoint = stopped.lines.stream().filter(l -> l.startsWith("Stopped with a savepoint: "))
                 .map(l -> l.substring("Stopped with a savepoint: ".length())).findFirst().orElseThrow();
-        assertThat(Paths.get(URI.create(savepoint)).resolve("_metadata")).exists();
+        assertThat(Paths.get(new org.apache.flink.core.fs.Path(savepoint).toUri()).resolve("_metadata")).exists();
+        try (java.util.stream.Stream<Path> beside = Files.list(dir)) {
+            assertThat(beside.map(f -> f.getFileName().toString())).as("no folder named with escapes beside it").doesNotContain("my%20checkpoints");
+        }
 
         List<GeneratedRecord> second = TrafficGenerator.generate(GeneratorSettings.defaults().seed(22).records(1000).days(1)
                 .start(Instant.parse("2026-03-02T00:00:00Z")));
@@ -179,7 +184,7 @@ class LocalRunnerTest {
         ProcessLines resumedOutput = ProcessLines.of(again);
 
         assertThat(resumedOutput.exitCode).as("%s", resumedOutput.lines).isZero();
-        assertThat(resumedOutput.lines).contains("Resuming from " + savepoint.replace("file:/", "file:///") + "/")
+        assertThat(resumedOutput.lines).contains("Resuming from " + savepoint)
                 .anyMatch(l -> l.startsWith("SIGTERM: stopping the job with a savepoint"))
                 .anyMatch(l -> l.startsWith("This run only (resumed from ") && l.contains("ACCOUNTING in=1000 = written "));
     }

@@ -249,6 +249,12 @@ public final class JobConfig implements Serializable {
         if (lakePath != null && deadLetterPath != null && isInside(deadLetterPath, lakePath)) {
             p.errors.add("output.dead-letter.path='" + deadLetterPath + "': must be outside output.lake.path, or the lake table would read dead letters");
         }
+        if (compaction && lakePath != null && !compactionCarries(lakePath)) {
+            p.errors.add("output.lake.path='" + lakePath + "': holds " + charactersCompactionLoses(lakePath) + ", which Flink 1.20's"
+                    + " FileSink loses on the way to its compactor (it passes each file on as a URI and reads the escapes back"
+                    + " literally), so compacted files would land in another folder; use a path without them, or set"
+                    + " output.compaction.enabled=false");
+        }
         if (inputPath != null && lakePath != null && (isInside(lakePath, inputPath) || isInside(inputPath, lakePath))) {
             p.errors.add("input.path='" + inputPath + "': must not overlap output.lake.path");
         }
@@ -457,6 +463,23 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException();
         }
         return v;
+    }
+
+    /**
+     * Whether the lake's compaction can work under {@code lakePath}. Flink's FileSink hands each
+     * file to its compactor as {@code path.toUri().toString()} and reads it back with
+     * {@code new Path(String)}, which takes escapes literally: under a folder with a space (or
+     * another character a URI escapes) the compactor looks for {@code my%20lake} and its output is
+     * committed there.
+     */
+    public static boolean compactionCarries(String lakePath) {
+        org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(lakePath);
+        return new org.apache.flink.core.fs.Path(path.toUri().toString()).equals(path);
+    }
+
+    private static String charactersCompactionLoses(String lakePath) {
+        return lakePath.chars().distinct().filter(c -> !compactionCarries("/a" + (char) c + "b"))
+                .mapToObj(c -> "'" + (char) c + "'").collect(Collectors.joining(", "));
     }
 
     private static boolean isInside(String child, String parent) {

@@ -1,5 +1,7 @@
 package io.clickstream.etl.local;
 
+import io.clickstream.etl.LocalRunner;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +27,7 @@ public final class StopWithSavepoint {
 
     public static void main(String[] args) throws Exception {
         int port = 8081;
-        String dir = Paths.get("data", "savepoints").toAbsolutePath().toUri().toString();
+        String dir = LocalRunner.location(Paths.get("data", "savepoints"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help": case "-h":

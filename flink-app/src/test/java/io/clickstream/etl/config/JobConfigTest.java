@@ -117,6 +117,30 @@ class JobConfigTest {
         assertThat(c.maxFutureSkew).isEqualTo(Duration.ofMinutes(90));
     }
 
+    /**
+     * Flink's FileSink passes each file to its compactor as {@code toUri().toString()} and reads it
+     * back with {@code new Path(String)}, which keeps escapes literally: under a folder with a space
+     * compaction would look for, and commit into, {@code my%20lake}.
+     */
+    @Test
+    void aLakePathCompactionCannotCarryIsRefusedUnlessCompactionIsOff() {
+        org.apache.flink.core.fs.Path spaced = new org.apache.flink.core.fs.Path("/data/my lake/year=2026/part-1.parquet");
+        assertThat(new org.apache.flink.core.fs.Path(spaced.toUri().toString()).getPath()).isEqualTo("/data/my%20lake/year=2026/part-1.parquet");
+
+        Map<String, String> m = minimal();
+        m.put("output.lake.path", "/data/my lake#1");
+        assertThatThrownBy(() -> JobConfig.fromMap(m)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("output.lake.path='/data/my lake#1': holds ' ', '#', which Flink 1.20's FileSink loses")
+                .endsWith("or set output.compaction.enabled=false"));
+
+        m.put("output.compaction.enabled", "false");
+        assertThat(JobConfig.fromMap(m).lakePath).isEqualTo("/data/my lake#1");
+        for (String fine : new String[] {"s3://lake-bucket/events", "/data/lake", "data/Müller_lake-2026.v1", "file:///data/lake"}) {
+            assertThat(JobConfig.compactionCarries(fine)).as(fine).isTrue();
+        }
+    }
+
     @Test
     void deadLettersMustStayOutsideTheTable() {
         Map<String, String> m = minimal();
