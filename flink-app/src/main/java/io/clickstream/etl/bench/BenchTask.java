@@ -174,7 +174,7 @@ public final class BenchTask {
         conf.setString("restart-strategy.type", "none");
         conf.setString("taskmanager.numberOfTaskSlots", Integer.toString(parallelism));
         // As the job: checkpoints on a file system (dedup state outgrows the JobManager's memory), RocksDB not needed.
-        conf.setString("state.checkpoints.dir", out.resolve("checkpoints").toAbsolutePath().toUri().toString());
+        conf.setString("state.checkpoints.dir", LocalRunner.location(out.resolve("checkpoints")));
         conf.setString("state.checkpoint-storage", "filesystem");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.enableCheckpointing(60_000);
@@ -203,7 +203,7 @@ public final class BenchTask {
         keys.put("input.path", raw.toAbsolutePath().toString());
         keys.put("output.lake.path", out.resolve("lake").toAbsolutePath().toString());
         keys.put("output.dead-letter.path", out.resolve("dead-letter").toAbsolutePath().toString());
-        keys.put("checkpoint.dir", out.resolve("checkpoints").toUri().toString());
+        keys.put("checkpoint.dir", LocalRunner.location(out.resolve("checkpoints")));
         keys.put("input.mode", "bounded");
         keys.put("parallelism", Integer.toString(parallelism));
         keys.put("web-ui.enabled", "false");

@@ -1,5 +1,6 @@
 package io.clickstream.etl.bench;
 
+import io.clickstream.etl.LocalRunner;
 import io.clickstream.generator.FirehoseObjectWriter;
 import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
@@ -278,7 +279,7 @@ public final class Benchmark {
         jobCommand.addAll(List.of("-cp", cp, "io.clickstream.etl.LocalRunner",
                 "--input.path", raw.toAbsolutePath().toString(), "--output.lake.path", lake.toAbsolutePath().toString(),
                 "--output.dead-letter.path", dir.resolve("dead-letter").toAbsolutePath().toString(),
-                "--checkpoint.dir", dir.resolve("checkpoints").toUri().toString(),
+                "--checkpoint.dir", LocalRunner.location(dir.resolve("checkpoints")),
                 "--input.monitor-interval", "5s", "--parallelism", "2", "--web-ui.enabled", "false"));
         Process job = new ProcessBuilder(jobCommand)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile()).start();
