@@ -34,10 +34,16 @@ public class RawRecord {
     /** 0-based position of the record in its object, counting every record the reader framed. */
     public int ordinal;
     /**
-     * Set on a start without saved state when the lake or the dead letters already hold this record:
-     * it still passes deduplication (so that retries of it are recognised) but is written nowhere.
+     * Set on a start without saved state when the lake already holds this record: it still passes
+     * deduplication (so that retries of it are recognised) but is written nowhere.
      */
     public boolean inLake;
+    /**
+     * Set on a start without saved state when the dead letters already hold this record: it is
+     * written nowhere, nor remembered by deduplication, as the lake does not hold it (a replay of
+     * it after a fix is written).
+     */
+    public boolean deadLettered;
 
     public RawRecord() {
     }

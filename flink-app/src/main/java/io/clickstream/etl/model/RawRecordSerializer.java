@@ -30,6 +30,7 @@ public final class RawRecordSerializer extends TypeSerializer<RawRecord> {
     private static final int OBJECT_END = 1;
     private static final int IN_LAKE = 2;
     private static final int HAS_KEY = 4;
+    private static final int DEAD_LETTERED = 8;
 
     @Override
     public boolean isImmutableType() {
@@ -63,6 +64,7 @@ public final class RawRecordSerializer extends TypeSerializer<RawRecord> {
         reuse.objectEnd = from.objectEnd;
         reuse.ordinal = from.ordinal;
         reuse.inLake = from.inLake;
+        reuse.deadLettered = from.deadLettered;
         return reuse;
     }
 
@@ -73,7 +75,8 @@ public final class RawRecordSerializer extends TypeSerializer<RawRecord> {
 
     @Override
     public void serialize(RawRecord record, DataOutputView target) throws IOException {
-        target.writeByte((record.objectEnd ? OBJECT_END : 0) | (record.inLake ? IN_LAKE : 0) | (record.key != null ? HAS_KEY : 0));
+        target.writeByte((record.objectEnd ? OBJECT_END : 0) | (record.inLake ? IN_LAKE : 0) | (record.key != null ? HAS_KEY : 0)
+                | (record.deadLettered ? DEAD_LETTERED : 0));
         writeBytes(record.bytes, target);
         if (record.key != null) {
             target.writeLong(record.key.hi);
@@ -97,6 +100,7 @@ public final class RawRecordSerializer extends TypeSerializer<RawRecord> {
         int flags = source.readUnsignedByte();
         reuse.objectEnd = (flags & OBJECT_END) != 0;
         reuse.inLake = (flags & IN_LAKE) != 0;
+        reuse.deadLettered = (flags & DEAD_LETTERED) != 0;
         reuse.bytes = readBytes(source);
         reuse.key = (flags & HAS_KEY) != 0 ? new EventKey(source.readLong(), source.readLong()) : null;
         reuse.sourceFileUtf8 = readBytes(source);

@@ -62,6 +62,10 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
             return;
         }
         recordsIn.inc();
+        if (raw.deadLettered) {
+            alreadyDeadLettered.inc(); // by an earlier run; not parsed, so deduplication does not remember its id
+            return;
+        }
         long now = ctx.timerService().currentProcessingTime();
         if (raw.failure != null) {
             reject(ctx, raw, raw.failure, null, null, raw.failureMessage, now);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,14 +74,33 @@ public final class LakeLedger {
         return a;
     }
 
+    /** What the lake and what the dead letters hold of some objects: positions per object key. */
+    public static final class Held {
+        public final Map<String, BitSet> lake = new HashMap<>();
+        public final Map<String, BitSet> deadLetters = new HashMap<>();
+
+        /** How many records the two hold together. */
+        public long records() {
+            return lake.values().stream().mapToLong(BitSet::cardinality).sum()
+                    + deadLetters.values().stream().mapToLong(BitSet::cardinality).sum();
+        }
+
+        /** How many objects the two hold records of. */
+        public long objects() {
+            Set<String> keys = new HashSet<>(lake.keySet());
+            keys.addAll(deadLetters.keySet());
+            return keys.size();
+        }
+    }
+
     /**
      * The positions that visible lake files and dead letters modified at or after {@code since} hold
      * of the given objects, keyed as {@code objects} are: by the object's path below {@code inputRoot},
      * so that {@code s3://} and {@code s3a://} spellings of one root agree.
      */
-    public static Map<String, BitSet> read(Path lake, Path deadLetters, Path inputRoot, Set<String> objects, long since) throws IOException {
+    public static Held read(Path lake, Path deadLetters, Path inputRoot, Set<String> objects, long since) throws IOException {
         String root = folder(inputRoot);
-        Map<String, BitSet> held = new HashMap<>();
+        Held held = new Held();
         for (FileStatus file : visibleFiles(lake, since)) {
             if (!file.getPath().getName().endsWith(".parquet")) {
                 continue;
@@ -92,7 +112,7 @@ public final class LakeLedger {
             decode(footer).forEach((object, positions) -> {
                 String key = below(root, object);
                 if (key != null && objects.contains(key)) {
-                    held.merge(key, positions, LakeLedger::or);
+                    held.lake.merge(key, positions, LakeLedger::or);
                 }
             });
         }
@@ -100,7 +120,7 @@ public final class LakeLedger {
         for (FileStatus file : visibleFiles(deadLetters, since)) {
             try (BufferedReader lines = reader(file.getPath())) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    deadLetter(json, line, root, objects, held);
+                    deadLetter(json, line, root, objects, held.deadLetters);
                 }
             }
         }

@@ -84,7 +84,7 @@ public final class FirehoseObjectFormat<S extends FileSourceSplit> implements Bu
         private final IOException openFailure;
         private RecordFramer framer;
         @Nullable
-        private final RawObjectSplit inLake;
+        private final RawObjectSplit held;
         private long toSkip;
         private long emitted;
         private int framed;
@@ -96,7 +96,7 @@ public final class FirehoseObjectFormat<S extends FileSourceSplit> implements Bu
             this.openFailure = openFailure;
             this.toSkip = skip;
             this.emitted = skip;
-            this.inLake = inLake;
+            this.held = inLake;
         }
 
         @Nullable
@@ -109,7 +109,8 @@ public final class FirehoseObjectFormat<S extends FileSourceSplit> implements Bu
                 for (int i = from; i < batch.size(); i++) {
                     RawRecord r = batch.get(i);
                     r.ordinal = framed++;
-                    r.inLake = inLake != null && !r.objectEnd && inLake.inLake(r.ordinal);
+                    r.inLake = held != null && !r.objectEnd && held.inLake(r.ordinal);
+                    r.deadLettered = held != null && !r.objectEnd && held.deadLettered(r.ordinal);
                 }
             }
             if (toSkip > 0) {

@@ -21,7 +21,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,7 +52,8 @@ import static io.clickstream.etl.source.FirehoseKeyLayout.hourStart;
  *
  * <p>A start without saved state (and without {@code input.reprocess}) reads the {@link LakeLedger}
  * for the objects of its first listing: their records the lake or the dead letters already hold
- * are marked on the splits, read again (so that deduplication knows them) but not written.
+ * are marked on the splits (each with its own mark) and read again but not written; deduplication
+ * remembers the lake's only.
  */
 public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjectSplit, DiscoveryState> {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectDiscoveryEnumerator.class);
@@ -106,16 +106,16 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
         final boolean sweep;
         final List<FileStatus> objects;
         final int requests;
-        /** On the first listing of a start without state: what the lake already holds of the objects. */
+        /** On the first listing of a start without state: what the lake and the dead letters already hold of the objects. */
         @Nullable
-        final Map<String, BitSet> inLake;
+        final LakeLedger.Held held;
 
-        Listing(long startedAt, boolean sweep, List<FileStatus> objects, int requests, @Nullable Map<String, BitSet> inLake) {
+        Listing(long startedAt, boolean sweep, List<FileStatus> objects, int requests, @Nullable LakeLedger.Held held) {
             this.startedAt = startedAt;
             this.sweep = sweep;
             this.objects = objects;
             this.requests = requests;
-            this.inLake = inLake;
+            this.held = held;
         }
     }
 
@@ -185,12 +185,12 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
                 requests += listFolder(fs, layout.hourFolder(root, hour), found, null);
             }
         }
-        Map<String, BitSet> inLake = ledgerPending && sweep ? readLedger(found) : null;
-        return new Listing(now, sweep, found, requests, inLake);
+        LakeLedger.Held held = ledgerPending && sweep ? readLedger(found) : null;
+        return new Listing(now, sweep, found, requests, held);
     }
 
     /** What the lake and the dead letters hold of the listed objects, read from files written since the oldest landed. */
-    private Map<String, BitSet> readLedger(List<FileStatus> objects) throws IOException {
+    private LakeLedger.Held readLedger(List<FileStatus> objects) throws IOException {
         Set<String> keys = new HashSet<>();
         long oldest = Long.MAX_VALUE;
         for (FileStatus object : objects) {
@@ -198,13 +198,12 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
             oldest = Math.min(oldest, object.getModificationTime());
         }
         if (keys.isEmpty()) {
-            return Map.of();
+            return new LakeLedger.Held();
         }
-        Map<String, BitSet> held = LakeLedger.read(settings.lake, settings.deadLetters, root, keys, oldest - MARGIN_MILLIS);
-        long records = held.values().stream().mapToLong(BitSet::cardinality).sum();
+        LakeLedger.Held held = LakeLedger.read(settings.lake, settings.deadLetters, root, keys, oldest - MARGIN_MILLIS);
         LOG.info("Started without saved state: the lake and the dead letters already hold {} records of {} of the {} objects found; "
-                + "those records are read (for deduplication) but not written again (input.reprocess=true writes them again)",
-                records, held.size(), keys.size());
+                + "those records are read but not written again, and the lake's are remembered for deduplication "
+                + "(input.reprocess=true writes them again)", held.records(), held.objects(), keys.size());
         return held;
     }
 
@@ -218,7 +217,7 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
             return;
         }
         listRequests.inc(listing.requests);
-        if (listing.inLake != null) {
+        if (listing.held != null) {
             ledgerPending = false;
         }
         long windowStart = hourStart(listing.startedAt - settings.lookbackMillis);
@@ -241,8 +240,9 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
                 }
                 remembered.put(key, object.getModificationTime());
             }
-            BitSet inLake = listing.inLake == null ? null : listing.inLake.get(LakeLedger.below(rootFolder, key));
-            pending.add(new RawObjectSplit(object.getPath(), object.getLen(), object.getModificationTime(), inLake));
+            String below = listing.held == null ? null : LakeLedger.below(rootFolder, key);
+            pending.add(new RawObjectSplit(object.getPath(), object.getLen(), object.getModificationTime(),
+                    below == null ? null : listing.held.lake.get(below), below == null ? null : listing.held.deadLetters.get(below)));
         }
         if (listing.sweep) {
             lastSweepStart = listing.startedAt;

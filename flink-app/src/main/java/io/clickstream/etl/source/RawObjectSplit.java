@@ -15,8 +15,8 @@ import java.util.BitSet;
 
 /**
  * One raw object to read, whole. On a start without saved state it also carries which of its
- * records the lake or the dead letters already hold ({@link #inLake}), so that they are not
- * written again.
+ * records the lake ({@link #inLake}) and the dead letters ({@link #deadLettered}) already hold, so
+ * that they are not written again.
  */
 public final class RawObjectSplit extends FileSourceSplit {
     private static final long serialVersionUID = 1L;
@@ -24,50 +24,55 @@ public final class RawObjectSplit extends FileSourceSplit {
 
     @Nullable
     private final BitSet inLake;
+    @Nullable
+    private final BitSet deadLettered;
 
-    public RawObjectSplit(Path path, long length, long modificationTime, @Nullable BitSet inLake) {
-        this(path.toString(), path, length, modificationTime, null, inLake);
+    public RawObjectSplit(Path path, long length, long modificationTime, @Nullable BitSet inLake, @Nullable BitSet deadLettered) {
+        this(path.toString(), path, length, modificationTime, null, inLake, deadLettered);
     }
 
     private RawObjectSplit(String id, Path path, long length, long modificationTime, @Nullable CheckpointedPosition position,
-                           @Nullable BitSet inLake) {
+                           @Nullable BitSet inLake, @Nullable BitSet deadLettered) {
         super(id, path, 0, length, modificationTime, length, NO_HOSTS, position);
         this.inLake = inLake;
+        this.deadLettered = deadLettered;
     }
 
-    /** Whether the record at {@code ordinal} is already in the lake or the dead letters. */
+    /** Whether the record at {@code ordinal} is already in the lake. */
     public boolean inLake(int ordinal) {
         return inLake != null && inLake.get(ordinal);
     }
 
-    @Nullable
-    BitSet inLake() {
-        return inLake;
+    /** Whether the record at {@code ordinal} is already in the dead letters. */
+    public boolean deadLettered(int ordinal) {
+        return deadLettered != null && deadLettered.get(ordinal);
     }
 
-    /** This split marked with the records the lake already holds. */
-    RawObjectSplit withInLake(@Nullable BitSet records) {
-        return new RawObjectSplit(splitId(), path(), length(), fileModificationTime(), getReaderPosition().orElse(null), records);
+    /** This split marked with the records the lake and the dead letters already hold. */
+    RawObjectSplit withHeld(@Nullable BitSet inLake, @Nullable BitSet deadLettered) {
+        return new RawObjectSplit(splitId(), path(), length(), fileModificationTime(), getReaderPosition().orElse(null), inLake, deadLettered);
     }
 
     @Override
     public RawObjectSplit updateWithCheckpointedPosition(@Nullable CheckpointedPosition position) {
-        return new RawObjectSplit(splitId(), path(), length(), fileModificationTime(), position, inLake);
+        return new RawObjectSplit(splitId(), path(), length(), fileModificationTime(), position, inLake, deadLettered);
     }
 
     static RawObjectSplit of(FileSourceSplit split) {
         return split instanceof RawObjectSplit ? (RawObjectSplit) split
                 : new RawObjectSplit(split.splitId(), split.path(), split.length(), split.fileModificationTime(),
-                        split.getReaderPosition().orElse(null), null);
+                        split.getReaderPosition().orElse(null), null, null);
     }
 
     /**
-     * Version 2 is Flink's {@code FileSourceSplit} encoding followed by the records in the lake;
-     * version 1 is a {@code FileSource} split of earlier builds (a savepoint's reader state).
+     * Version 3 is Flink's {@code FileSourceSplit} encoding followed by the records in the lake and
+     * those in the dead letters; version 2 had one set for both, read back as the lake's (its
+     * records remembered for deduplication, as that build did); version 1 is a {@code FileSource}
+     * split of earlier builds (a savepoint's reader state).
      */
     public static final class Serializer implements SimpleVersionedSerializer<RawObjectSplit> {
         public static final Serializer INSTANCE = new Serializer();
-        private static final int VERSION = 2;
+        private static final int VERSION = 3;
 
         private Serializer() {
         }
@@ -82,16 +87,32 @@ public final class RawObjectSplit extends FileSourceSplit {
             // Flink's serializer refuses subclasses: it writes the plain split's fields.
             byte[] file = FileSourceSplitSerializer.INSTANCE.serialize(new FileSourceSplit(split.splitId(), split.path(), split.offset(),
                     split.length(), split.fileModificationTime(), split.fileSize(), split.hostnames(), split.getReaderPosition().orElse(null)));
-            byte[] bits = split.inLake == null ? null : split.inLake.toByteArray();
-            DataOutputSerializer out = new DataOutputSerializer(file.length + 16 + (bits == null ? 0 : bits.length));
+            DataOutputSerializer out = new DataOutputSerializer(file.length + 64);
             out.writeInt(FileSourceSplitSerializer.INSTANCE.getVersion());
             out.writeInt(file.length);
             out.write(file);
+            writeBits(split.inLake, out);
+            writeBits(split.deadLettered, out);
+            return out.getCopyOfBuffer();
+        }
+
+        private static void writeBits(@Nullable BitSet set, DataOutputSerializer out) throws IOException {
+            byte[] bits = set == null ? null : set.toByteArray();
             out.writeInt(bits == null ? -1 : bits.length);
             if (bits != null) {
                 out.write(bits);
             }
-            return out.getCopyOfBuffer();
+        }
+
+        @Nullable
+        private static BitSet readBits(DataInputDeserializer in) throws IOException {
+            int n = in.readInt();
+            if (n < 0) {
+                return null;
+            }
+            byte[] bits = new byte[n];
+            in.readFully(bits);
+            return BitSet.valueOf(bits);
         }
 
         @Override
@@ -99,7 +120,7 @@ public final class RawObjectSplit extends FileSourceSplit {
             if (version == 1) {
                 return of(FileSourceSplitSerializer.INSTANCE.deserialize(1, serialized));
             }
-            if (version != VERSION) {
+            if (version != 2 && version != VERSION) {
                 throw new IOException("Unknown raw object split version " + version);
             }
             DataInputDeserializer in = new DataInputDeserializer(serialized);
@@ -107,15 +128,10 @@ public final class RawObjectSplit extends FileSourceSplit {
             byte[] file = new byte[in.readInt()];
             in.readFully(file);
             FileSourceSplit split = FileSourceSplitSerializer.INSTANCE.deserialize(fileVersion, file);
-            int n = in.readInt();
-            BitSet inLake = null;
-            if (n >= 0) {
-                byte[] bits = new byte[n];
-                in.readFully(bits);
-                inLake = BitSet.valueOf(bits);
-            }
+            BitSet inLake = readBits(in);
+            BitSet deadLettered = version == VERSION ? readBits(in) : null;
             return new RawObjectSplit(split.splitId(), split.path(), split.length(), split.fileModificationTime(),
-                    split.getReaderPosition().orElse(null), inLake);
+                    split.getReaderPosition().orElse(null), inLake, deadLettered);
         }
     }
 }

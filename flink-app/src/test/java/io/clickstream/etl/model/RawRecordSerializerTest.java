@@ -44,12 +44,15 @@ class RawRecordSerializerTest extends SerializerTestBase<RawRecord> {
         RawRecord inLake = RawRecord.record("{\"event_id\":\"é😀\"}".getBytes(StandardCharsets.UTF_8), EventKey.of("é😀"), "unused", path, 8);
         inLake.inLake = true;
         inLake.ordinal = Integer.MAX_VALUE;
+        RawRecord deadLettered = RawRecord.record("{\"event_id\":\"e2\"}".getBytes(StandardCharsets.UTF_8), EventKey.of("e2"), "unused", path, 9);
+        deadLettered.deadLettered = true;
+        deadLettered.ordinal = 8;
         RawRecord oversized = RawRecord.failure(FailureType.OVERSIZED_RECORD, "record of 9000000 bytes is longer than 1048576",
                 new byte[] {'{', '"', 'a'}, 9_000_000L, "objects/é.gz", Long.MAX_VALUE);
         RawRecord unreadable = RawRecord.failure(FailureType.UNREADABLE_OBJECT, null, null, 0, "objects/b.gz", 1);
         RawRecord end = RawRecord.endOfObject("objects/b.gz", 5242);
         RawRecord empty = new RawRecord();
-        return new RawRecord[] {record, inLake, oversized, unreadable, end, empty};
+        return new RawRecord[] {record, inLake, deadLettered, oversized, unreadable, end, empty};
     }
 
     private static boolean same(RawRecord a, RawRecord b) {
@@ -62,6 +65,7 @@ class RawRecordSerializerTest extends SerializerTestBase<RawRecord> {
                 && a.originalSize == b.originalSize
                 && a.objectEnd == b.objectEnd
                 && a.ordinal == b.ordinal
-                && a.inLake == b.inLake;
+                && a.inLake == b.inLake
+                && a.deadLettered == b.deadLettered;
     }
 }

@@ -61,6 +61,7 @@ class SerializationTest {
         RawRecord r = RawRecord.failure(FailureType.MALFORMED_JSON, "bad", new byte[] {1, 2}, 9, "f", 3);
         r.ordinal = 5;
         r.inLake = true;
+        r.deadLettered = true;
         assertThat(roundTrip(raw, r)).usingRecursiveComparison().isEqualTo(r);
     }
 

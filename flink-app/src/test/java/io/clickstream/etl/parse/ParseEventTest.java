@@ -117,7 +117,11 @@ class ParseEventTest {
         }
     }
 
-    /** On a start without state: a record an earlier run wrote goes on marked (for dedup), a bad one is not dead-lettered again. */
+    /**
+     * On a start without state: a record an earlier run wrote goes on marked (for dedup); one it
+     * dead-lettered is dropped, also when the rules now accept it (not remembered by dedup, so that
+     * a replay of it is written); only a new bad one is dead-lettered.
+     */
     @Test
     void recordsAlreadyWrittenCarryTheirMarkAndPositionAndAreNotDeadLetteredAgain() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<EventKey, RawRecord, ClickEvent> harness = ProcessFunctionTestHarnesses
@@ -128,11 +132,15 @@ class ParseEventTest {
             written.inLake = true;
             RawRecord deadBefore = raw("{\"event_id\":\"" + uuid(2) + "\",}", uuid(2), 2);
             deadBefore.ordinal = 1;
-            deadBefore.inLake = true;
+            deadBefore.deadLettered = true;
+            RawRecord acceptedNow = raw(pageView(uuid(4)), uuid(4), 4);
+            acceptedNow.ordinal = 3;
+            acceptedNow.deadLettered = true;
             RawRecord deadNow = raw("{\"event_id\":\"" + uuid(3) + "\",}", uuid(3), 3);
             deadNow.ordinal = 2;
             harness.processElement(written, 0);
             harness.processElement(deadBefore, 0);
+            harness.processElement(acceptedNow, 0);
             harness.processElement(deadNow, 0);
 
             assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> {

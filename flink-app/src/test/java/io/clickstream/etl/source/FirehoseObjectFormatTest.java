@@ -107,22 +107,53 @@ class FirehoseObjectFormatTest {
         assertThat(restored).hasSize(positions.size() - 1235);
     }
 
-    /** Positions count every framed record, also after a restore, and a split marks those the lake already holds. */
+    /**
+     * Positions count every framed record, also after a restore, and a split marks those the lake
+     * and those the dead letters already hold, each with its own mark, through the split serializer.
+     */
     @Test
-    void recordsCarryTheirPositionAndTheLakesMarkAcrossARestore() throws IOException {
+    void recordsCarryTheirPositionAndTheLedgersMarksAcrossARestore() throws IOException {
         Path path = write("ledger.gz", gzip(lines(0, 5) + "{broken\n" + lines(5, 10)));
         java.util.BitSet inLake = new java.util.BitSet();
         inLake.set(2);
-        inLake.set(5);
-        RawObjectSplit split = RawObjectSplit.of(split(path, null)).withInLake(inLake);
+        inLake.set(7);
+        java.util.BitSet deadLettered = new java.util.BitSet();
+        deadLettered.set(5);
+        RawObjectSplit split = RawObjectSplit.of(split(path, null)).withHeld(inLake, deadLettered);
+        split = RawObjectSplit.Serializer.INSTANCE.deserialize(RawObjectSplit.Serializer.INSTANCE.getVersion(),
+                RawObjectSplit.Serializer.INSTANCE.serialize(split));
         List<RawRecord> all = read(split);
         assertThat(all).extracting(r -> r.ordinal).startsWith(0, 1, 2, 3, 4, 5, 6);
-        assertThat(all).filteredOn(r -> r.inLake).extracting(r -> r.ordinal).containsExactly(2, 5);
+        assertThat(all).filteredOn(r -> r.inLake).extracting(r -> r.ordinal).containsExactly(2, 7);
+        assertThat(all).filteredOn(r -> r.deadLettered).extracting(r -> r.ordinal).containsExactly(5);
         assertThat(all.get(5).failure).isEqualTo(FailureType.MALFORMED_JSON);
 
         List<RawRecord> restored = read(split.updateWithCheckpointedPosition(new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, 4)));
         assertThat(restored.get(0).ordinal).isEqualTo(4);
-        assertThat(restored).filteredOn(r -> r.inLake).extracting(r -> r.ordinal).containsExactly(5);
+        assertThat(restored).filteredOn(r -> r.inLake).extracting(r -> r.ordinal).containsExactly(7);
+        assertThat(restored).filteredOn(r -> r.deadLettered).extracting(r -> r.ordinal).containsExactly(5);
+    }
+
+    /** A split checkpointed by the build before had one set for the lake and the dead letters: read back as the lake's. */
+    @Test
+    void aVersionTwoSplitKeepsItsMarksAsTheLakes() throws IOException {
+        Path path = write("old.gz", gzip(lines(0, 4)));
+        org.apache.flink.connector.file.src.FileSourceSplit plain = split(path, null);
+        byte[] file = org.apache.flink.connector.file.src.FileSourceSplitSerializer.INSTANCE.serialize(plain);
+        java.util.BitSet held = new java.util.BitSet();
+        held.set(1);
+        byte[] bits = held.toByteArray();
+        org.apache.flink.core.memory.DataOutputSerializer v2 = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        v2.writeInt(org.apache.flink.connector.file.src.FileSourceSplitSerializer.INSTANCE.getVersion());
+        v2.writeInt(file.length);
+        v2.write(file);
+        v2.writeInt(bits.length);
+        v2.write(bits);
+
+        RawObjectSplit restored = RawObjectSplit.Serializer.INSTANCE.deserialize(2, v2.getCopyOfBuffer());
+        assertThat(restored.path()).isEqualTo(plain.path());
+        assertThat(read(restored)).extracting(r -> r.ordinal + (r.inLake ? " lake" : "") + (r.deadLettered ? " dead" : ""))
+                .startsWith("0", "1 lake", "2", "3");
     }
 
     @Test
