@@ -214,7 +214,7 @@ class LocalRunnerTest {
     }
 
     /** The local runner in its own JVM, with its own temp folder {@code dir/jvm-tmp}. */
-    private static Process startRunner(Path dir, String[] args, String... more) throws java.io.IOException {
+    static Process startRunner(Path dir, String[] args, String... more) throws java.io.IOException {
         List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 new JvmTempFolder(dir).option(), "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()));
         command.addAll(Arrays.asList(args));

@@ -57,6 +57,51 @@ class ReplayDeadLettersTest {
         }
     }
 
+    /**
+     * Replayed into the input of a job that keeps running, the object is read within the monitor
+     * interval, like a new Firehose object: not an hour later by a sweep, and not counted as late.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aRunningJobReadsTheReplayWithinItsMonitorInterval(@TempDir java.nio.file.Path dir) throws Exception {
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            Map<String, Object> f = fields(uuid(9_100_000 + i), "page_view");
+            if (i % 4 == 0) {
+                f.put("timestamp", Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).toString());
+            }
+            input.append(json(f)).append('\n');
+        }
+        Files.createDirectories(dir.resolve("raw"));
+        Files.writeString(dir.resolve("raw/events.json"), input);
+        assertThat(LocalRunner.run(config(dir, "raw", "1d")).deadLettered()).isEqualTo(10);
+
+        // The fix deployed: the job runs on with a larger skew; a sweep only every hour.
+        Process job = LocalRunnerTest.startRunner(dir, new String[] {"--input.path", dir.resolve("raw").toString(),
+                "--output.lake.path", dir.resolve("lake").toString(), "--output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "--checkpoint.dir", dir.resolve("checkpoints").toString(), "--validation.max-future-skew", "7d",
+                "--checkpoint.interval", "1s", "--input.monitor-interval", "200ms", "--input.sweep-interval", "1h",
+                "--output.compaction.enabled", "false", "--web-ui.enabled", "false"});
+        boolean readSoon;
+        try {
+            ProcessLines.awaitLine(job, line -> line.contains("read 1 objects, 40 records:"));
+            ReplayDeadLetters.Result replay = ReplayDeadLetters.replay(new Path(dir.resolve("dead-letter").toUri()),
+                    new Path(dir.resolve("raw").toUri()), "schema_violation", null);
+            assertThat(replay.replayed).isEqualTo(10);
+            readSoon = ProcessLines.awaitLine(job, line -> line.contains("read 2 objects, 50 records: 10 written"), java.time.Duration.ofSeconds(30));
+        } finally {
+            new ProcessBuilder("kill", "-TERM", Long.toString(job.pid())).start().waitFor();
+        }
+        ProcessLines stopped = ProcessLines.of(job);
+        assertThat(readSoon).as("the replay read within seconds: %s", stopped.lines).isTrue();
+        assertThat(stopped.exitCode).as("%s", stopped.lines).isZero();
+        assertThat(stopped.lines).anyMatch(l -> l.startsWith("ACCOUNTING in=50 = written 10 + duplicates 0 + dead-lettered 0 + written by an earlier run 40"));
+        try (LakeReader lake = new LakeReader(dir.resolve("lake"))) {
+            assertThat(lake.query("SELECT DISTINCT event_id FROM events")).hasSize(40);
+            assertThat(lake.count()).isEqualTo(40);
+        }
+    }
+
     private static JobConfig config(java.nio.file.Path dir, String input, String skew) {
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", dir.resolve(input).toString());

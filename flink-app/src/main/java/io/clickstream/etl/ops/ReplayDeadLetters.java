@@ -71,7 +71,7 @@ public final class ReplayDeadLetters {
             System.out.print(String.join("\n",
                     "Writes dead-lettered records back into the job's input as one new object, to be read again after a fix.",
                     "  --dead-letters ROOT   the dead-letter root (output.dead-letter.path), local or s3://",
-                    "  --to PATH             the job's input.path; the object lands under PATH/replay/",
+                    "  --to PATH             the job's input.path; the object lands under PATH/YYYY/MM/DD/HH/ (now, UTC), as Firehose's do",
                     "  --type TYPE           only this failure type (default: all)",
                     "  --date YYYY-MM-DD     only this processing date (default: all)",
                     ""));
@@ -152,7 +152,9 @@ public final class ReplayDeadLetters {
             truncated += read(file, texts);
         }
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        Path object = new Path(input, "replay/" + PREFIX.format(now) + "replay-1-" + STAMP.format(now) + "-" + UUID.randomUUID() + ".gz");
+        // Under the current hour of Firehose's layout: a running job lists that folder every monitor
+        // interval, where an object elsewhere would wait for the next sweep (an hour by default).
+        Path object = new Path(input, PREFIX.format(now) + "replay-1-" + STAMP.format(now) + "-" + UUID.randomUUID() + ".gz");
         if (!texts.isEmpty()) {
             FileSystem fs = object.getFileSystem();
             try (FSDataOutputStream raw = fs.create(object, FileSystem.WriteMode.NO_OVERWRITE);
