@@ -122,6 +122,11 @@ public final class LocalRunner {
         return new org.apache.flink.core.fs.Path("file", null, folder.toAbsolutePath().normalize().toUri().getPath()).toString();
     }
 
+    /** {@code word} as a shell takes it whole: quoted when it holds anything but safe characters (a space in a folder's name). */
+    static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
     /** Where Ctrl+C's savepoints go: beside the checkpoints, so that {@code resume.from=latest} finds them too. */
     static String savepointDir(JobConfig config) {
         return checkpointDir(config).replaceAll("/+$", "") + "/savepoints";
@@ -238,7 +243,7 @@ public final class LocalRunner {
             if (outcome.savepoint != null) {
                 System.out.println("Stopped with a savepoint: " + outcome.savepoint);
                 System.out.println("Events not visible yet wait in it (files before compaction); to go on where this run stopped,"
-                        + " run again with --resume.from " + outcome.savepoint + " (or --resume.from latest)");
+                        + " run again with --resume.from " + shellWord(outcome.savepoint) + " (or --resume.from latest)");
             }
             if (lake != null) {
                 System.out.println("Lake: " + ContinuousRun.visibleParquetFiles(lake) + " files visible in " + lake);

@@ -168,6 +168,7 @@ class LocalRunnerTest {
         String savepoint = stopped.lines.stream().filter(l -> l.startsWith("Stopped with a savepoint: "))
                 .map(l -> l.substring("Stopped with a savepoint: ".length())).findFirst().orElseThrow();
         assertThat(Paths.get(new org.apache.flink.core.fs.Path(savepoint).toUri()).resolve("_metadata")).exists();
+        assertThat(stopped.lines).as("a path to paste into a shell").anyMatch(l -> l.contains("run again with --resume.from '" + savepoint + "' "));
         try (java.util.stream.Stream<Path> beside = Files.list(dir)) {
             assertThat(beside.map(f -> f.getFileName().toString())).as("no folder named with escapes beside it").doesNotContain("my%20checkpoints");
         }
@@ -187,6 +188,13 @@ class LocalRunnerTest {
         assertThat(resumedOutput.lines).contains("Resuming from " + savepoint)
                 .anyMatch(l -> l.startsWith("SIGTERM: stopping the job with a savepoint"))
                 .anyMatch(l -> l.startsWith("This run only (resumed from ") && l.contains("ACCOUNTING in=1000 = written "));
+    }
+
+    @Test
+    void pathsPrintedForAShellAreQuotedOnlyWhenTheyNeedIt() {
+        assertThat(LocalRunner.shellWord("file:/data/checkpoints/savepoints/savepoint-1a2b-3c")).isEqualTo("file:/data/checkpoints/savepoints/savepoint-1a2b-3c");
+        assertThat(LocalRunner.shellWord("file:/home/anna/my data/savepoint-1")).isEqualTo("'file:/home/anna/my data/savepoint-1'");
+        assertThat(LocalRunner.shellWord("/data/O'Brien's/sp")).isEqualTo("'/data/O'\\''Brien'\\''s/sp'");
     }
 
     @Test
