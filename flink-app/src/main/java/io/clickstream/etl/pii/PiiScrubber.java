@@ -140,7 +140,7 @@ public final class PiiScrubber implements Serializable {
                 e.emailHash = pseudonym(e.email.trim().toLowerCase(Locale.ROOT));
             }
             if (pseudonymFields.contains("ip_address") && e.ipAddress != null) {
-                e.ipAddressHash = pseudonym(e.ipAddress.trim());
+                e.ipAddressHash = pseudonym(IpAddresses.canonical(e.ipAddress));
             }
             if (pseudonymFields.contains("user_id") && e.userId != null) {
                 e.userIdHash = pseudonym(e.userId);

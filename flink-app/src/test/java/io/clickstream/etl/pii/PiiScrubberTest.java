@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -458,6 +459,33 @@ class PiiScrubberTest {
         assertThat(e.userId).isNull();
         assertThat(e.email).isNull();
         assertThat(keyed.toString()).doesNotContain("Jefe");
+    }
+
+    /** One client, one pseudonym: whatever spelling a proxy or a logging layer gave its address. */
+    @Test
+    void anAddressHasOnePseudonymWhateverItsSpelling() {
+        PiiScrubber keyed = new PiiScrubber(Set.of(), SECRETS, Set.of("ip_address"), "a-key-of-sixteen-chars");
+        java.util.function.Function<String, String> hash = ip -> {
+            ClickEvent e = event();
+            e.ipAddress = ip;
+            keyed.scrub(e);
+            return e.ipAddressHash;
+        };
+        String v4 = hash.apply("81.2.69.160");
+        assertThat(Stream.of(" 81.2.69.160 ", "81.2.69.160:51234", "81.2.69.160, 10.0.0.7", "::ffff:81.2.69.160", "081.002.069.160")
+                .map(hash)).allMatch(v4::equals);
+        String v6 = hash.apply("2001:db8::1");
+        assertThat(Stream.of("2001:DB8::1", "2001:0db8:0000:0000:0000:0000:0000:0001", "[2001:db8::1]:443", "2001:db8::1%eth0",
+                "2001:db8:0:0::1, 2001:db8::ff").map(hash)).allMatch(v6::equals);
+        assertThat(Stream.of("81.2.69.161", "2001:db8::2", "2001:db8:0:1::1", "not an address", "999.2.69.160").map(hash))
+                .doesNotContain(v4, v6).doesNotHaveDuplicates();
+        assertThat(hash.apply(" not an address ")).isEqualTo(hash.apply("not an address"));
+
+        assertThat(IpAddresses.canonical("2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1");
+        assertThat(IpAddresses.canonical("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+        assertThat(IpAddresses.canonical("fe80:0:0:0:0:0:0:0")).isEqualTo("fe80::");
+        assertThat(IpAddresses.canonical("2001:db8:1:2:3:4:5:0")).isEqualTo("2001:db8:1:2:3:4:5:0");
+        assertThat(IpAddresses.canonical("unknown")).isEqualTo("unknown");
     }
 
     static ClickEvent event() {
