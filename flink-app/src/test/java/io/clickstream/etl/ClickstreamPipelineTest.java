@@ -202,7 +202,7 @@ class ClickstreamPipelineTest {
         FolderJob.build(config, env, RawObjectSource.create(config));
         // Reader, parser, dedup and the lake writer form one task: nothing is shuffled.
         assertThat(env.getStreamGraph(false).getJobGraph().getVertices()).anySatisfy(v -> assertThat(v.getName())
-                .startsWith("Source: Raw Firehose objects -> Parse and validate -> Drop duplicates"));
+                .startsWith("Source: Raw Firehose objects -> Parse and validate -> Remove personal data -> Enrich -> Drop duplicates"));
 
         Accounting p1 = new Accounting(env.execute("pipeline-test-p1").getAllAccumulatorResults());
         Accounting p2 = new Accounting(result.getAllAccumulatorResults());

@@ -102,6 +102,28 @@ class ReplayDeadLettersTest {
         }
     }
 
+    /**
+     * Deduplication comes after scrubbing and enrichment, so an event they fail on is not
+     * remembered: its retry fails again (both are dead letters, neither a duplicate), and once a fix
+     * is deployed its replay is written at once instead of after {@code dedup.ttl}.
+     */
+    @Test
+    void anEventEnrichmentFailsOnIsNotRememberedByDeduplication(@TempDir java.nio.file.Path dir) throws Exception {
+        // A clock skew allowance of millions of years lets through an event date enrichment cannot
+        // represent (more days since 1970 than an int holds): it stands for any bug in a stage after parsing.
+        Map<String, Object> broken = fields(uuid(9_200_000), "page_view");
+        broken.put("timestamp", 200_000_000_000_000_000L);
+        String line = json(broken);
+        Files.createDirectories(dir.resolve("raw"));
+        Files.writeString(dir.resolve("raw/events.json"), line + "\n" + json(fields(uuid(9_200_001), "page_view")) + "\n" + line + "\n");
+
+        Accounting run = LocalRunner.run(config(dir, "raw", "3000000000d"));
+        assertThat(run.written).isEqualTo(1);
+        assertThat(run.duplicates).as("the retry is not taken for a copy of a written event").isZero();
+        assertThat(run.deadLettered()).isEqualTo(2);
+        assertThat(run.toString()).contains("processing_error 2");
+    }
+
     private static JobConfig config(java.nio.file.Path dir, String input, String skew) {
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", dir.resolve(input).toString());

@@ -21,7 +21,9 @@ import java.time.Duration;
  * Drops events whose {@code event_id} was already seen within the TTL. An exact repeat (same
  * content) is a retry and is counted; the same id with other content is not a retry, and the later
  * copy goes to the dead letters as an id conflict. State per id is one 64-bit content hash, with
- * no personal data.
+ * no personal data. It is the last step before the lake, so that only what the lake gets is
+ * remembered (an event scrubbing or enrichment failed on can be replayed at once after a fix), and
+ * the events it passes on are the ones written.
  *
  * <p>Ids past the TTL leave the live state, not only its snapshots: RocksDB (MSF) drops them when it
  * compacts, and on the heap (local runs) an unbounded run sweeps a little of the state on every
@@ -44,6 +46,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
     private transient Counter duplicates;
     private transient Counter conflicts;
     private transient Counter alreadyInLake;
+    private transient Counter written;
 
     /**
      * @param sweepHeapState whether the heap state backend sweeps expired ids as the state is used:
@@ -80,6 +83,7 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
         duplicates = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.DUPLICATES);
         conflicts = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(FailureType.ID_CONFLICT));
         alreadyInLake = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.ALREADY_IN_LAKE);
+        written = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.WRITTEN);
     }
 
     @Override
@@ -93,6 +97,8 @@ public final class DeduplicateEvents extends KeyedProcessFunction<EventKey, Clic
             alreadyInLake.inc();
         } else if (first == null) {
             seen.update(event.contentHash);
+            event.raw = null; // kept this far for the dead letters, which the lake does not need
+            written.inc();
             out.collect(event);
         } else if (first == event.contentHash) {
             duplicates.inc();

@@ -12,9 +12,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Derives the analytics columns: revenue, UTC time parts, URL host/path and UTM fields, referrer
- * host, and browser, OS, device class and bot flag from the user agent. Events reaching the end of
- * this operator are the ones written to the lake; an event enrichment fails on goes to the dead
- * letters with the error, so that one record cannot stop the job.
+ * host, and browser, OS, device class and bot flag from the user agent. An event enrichment fails
+ * on goes to the dead letters with the error, so that one record cannot stop the job. Events the
+ * lake already holds (a start without saved state) pass untouched, on to deduplication.
  */
 public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
     private static final long serialVersionUID = 1L;
@@ -25,7 +25,6 @@ public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
     private final String jobVersion;
     private final int maxRawBytes;
     private transient UserAgentClassifier agents;
-    private transient Counter written;
     private transient Counter failed;
 
     public EnrichEvent(String jobVersion, int maxRawBytes) {
@@ -36,12 +35,15 @@ public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
     @Override
     public void open(OpenContext openContext) {
         agents = new UserAgentClassifier(10_000);
-        written = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.WRITTEN);
         failed = PipelineMetrics.counter(getRuntimeContext(), PipelineMetrics.deadLetters(FailureType.PROCESSING_ERROR));
     }
 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
+        if (event.inLake) {
+            out.collect(event);
+            return;
+        }
         try {
             enrich(event, agents);
         } catch (RuntimeException | StackOverflowError e) {
@@ -50,8 +52,6 @@ public final class EnrichEvent extends ProcessFunction<ClickEvent, ClickEvent> {
                     ctx.timerService().currentProcessingTime(), jobVersion, maxRawBytes));
             return;
         }
-        event.raw = null;
-        written.inc();
         out.collect(event);
     }
 

@@ -12,7 +12,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Applies the {@link PiiScrubber} to every event and counts what it removed. An event the scrubber
- * fails on goes to the dead letters with the error, so that one record cannot stop the job.
+ * fails on goes to the dead letters with the error, so that one record cannot stop the job. Events
+ * the lake already holds (a start without saved state) pass untouched, on to deduplication.
  */
 public final class ScrubPersonalData extends ProcessFunction<ClickEvent, ClickEvent> {
     private static final long serialVersionUID = 1L;
@@ -37,6 +38,10 @@ public final class ScrubPersonalData extends ProcessFunction<ClickEvent, ClickEv
 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
+        if (event.inLake) {
+            out.collect(event);
+            return;
+        }
         int changed;
         try {
             changed = scrubber.scrub(event);

@@ -26,8 +26,30 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The stateless operators after deduplication, in their test harnesses. */
+/** The stateless operators between parsing and deduplication, in their test harnesses. */
 class ScrubPersonalDataTest {
+
+    /** On a start without state, events the lake holds only go on to deduplication, to be remembered: nothing is done to them. */
+    @Test
+    void eventsTheLakeHoldsPassBothUntouched() throws Exception {
+        PiiScrubber scrubber = new PiiScrubber(Set.of(), Set.of("token"), Set.of("email"), "0123456789abcdef");
+        try (OneInputStreamOperatorTestHarness<ClickEvent, ClickEvent> scrub =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new ScrubPersonalData(scrubber, "test", 1024));
+             OneInputStreamOperatorTestHarness<ClickEvent, ClickEvent> enrich =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new EnrichEvent("test", 1024))) {
+            ClickEvent e = PiiScrubberTest.event();
+            e.inLake = true;
+            scrub.processElement(e, 0);
+            ClickEvent scrubbed = scrub.extractOutputValues().get(0);
+            enrich.processElement(scrubbed, 0);
+            ClickEvent out = enrich.extractOutputValues().get(0);
+            assertThat(out.email).isEqualTo("jane@example.org");
+            assertThat(out.emailHash).isNull();
+            assertThat(out.pageHost).isNull();
+            assertThat(((AbstractStreamOperator<?>) scrub.getOperator()).getRuntimeContext()
+                    .getAccumulator(PipelineMetrics.PII_FIELDS_REMOVED).getLocalValue()).isEqualTo(0L);
+        }
+    }
 
     @Test
     void scrubsEveryEventAndCountsRemovedFields() throws Exception {
@@ -61,7 +83,7 @@ class ScrubPersonalDataTest {
             e.raw = new byte[10];
             harness.processElement(e, 0);
             ClickEvent out = harness.extractOutputValues().get(0);
-            assertThat(out.raw).as("the raw record is not needed past the last stage that can dead-letter").isNull();
+            assertThat(out.raw).as("kept for deduplication's id-conflict dead letters").isNotNull();
             assertThat(out.revenueCents).isEqualTo(1000L);
             assertThat(out.browser).isEqualTo("Firefox");
             assertThat(out.os).isEqualTo("Linux");
