@@ -27,18 +27,7 @@ class ReplayDeadLettersTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void replayedDeadLettersReachTheLakeOnceTheRuleIsFixed(@TempDir java.nio.file.Path dir) throws Exception {
-        // A producer with a clock two days ahead: its events break validation.max-future-skew (1d).
-        StringBuilder input = new StringBuilder();
-        for (int i = 0; i < 100; i++) {
-            Map<String, Object> f = fields(uuid(9_000_000 + i), "page_view");
-            if (i % 2 == 0) {
-                f.put("timestamp", Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).toString());
-            }
-            input.append(json(f)).append('\n');
-        }
-        Files.createDirectories(dir.resolve("raw"));
-        Files.writeString(dir.resolve("raw/events.json"), input);
-
+        writeEventsAheadOfTime(dir, 9_000_000, 100, 2);
         Accounting first = LocalRunner.run(config(dir, "raw", "1d"));
         assertThat(first.written).isEqualTo(50);
         assertThat(first.deadLettered()).isEqualTo(50);
@@ -64,16 +53,7 @@ class ReplayDeadLettersTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aRunningJobReadsTheReplayWithinItsMonitorInterval(@TempDir java.nio.file.Path dir) throws Exception {
-        StringBuilder input = new StringBuilder();
-        for (int i = 0; i < 40; i++) {
-            Map<String, Object> f = fields(uuid(9_100_000 + i), "page_view");
-            if (i % 4 == 0) {
-                f.put("timestamp", Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).toString());
-            }
-            input.append(json(f)).append('\n');
-        }
-        Files.createDirectories(dir.resolve("raw"));
-        Files.writeString(dir.resolve("raw/events.json"), input);
+        writeEventsAheadOfTime(dir, 9_100_000, 40, 4);
         assertThat(LocalRunner.run(config(dir, "raw", "1d")).deadLettered()).isEqualTo(10);
 
         // The fix deployed: the job runs on with a larger skew; a sweep only every hour.
@@ -122,6 +102,23 @@ class ReplayDeadLettersTest {
         assertThat(run.duplicates).as("the retry is not taken for a copy of a written event").isZero();
         assertThat(run.deadLettered()).isEqualTo(2);
         assertThat(run.toString()).contains("processing_error 2");
+    }
+
+    /**
+     * Writes {@code count} page views to {@code raw/events.json}, every {@code every}-th from a
+     * producer with a clock two days ahead: those break validation.max-future-skew (1d).
+     */
+    private static void writeEventsAheadOfTime(java.nio.file.Path dir, int firstId, int count, int every) throws java.io.IOException {
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            Map<String, Object> f = fields(uuid(firstId + i), "page_view");
+            if (i % every == 0) {
+                f.put("timestamp", Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS).toString());
+            }
+            input.append(json(f)).append('\n');
+        }
+        Files.createDirectories(dir.resolve("raw"));
+        Files.writeString(dir.resolve("raw/events.json"), input);
     }
 
     private static JobConfig config(java.nio.file.Path dir, String input, String skew) {
