@@ -2,6 +2,7 @@ package io.clickstream.generator.job;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
+import org.apache.flink.connector.aws.util.AWSGeneralUtil;
 import org.apache.flink.connector.firehose.sink.KinesisFirehoseSink;
 
 import java.util.Properties;
@@ -22,6 +23,31 @@ public final class FirehoseSinks {
      * by the sink; it never gives up on them silently.
      */
     public static KinesisFirehoseSink<String> create(GeneratorConfig config, Properties clientOverrides) {
+        return KinesisFirehoseSink.<String>builder()
+                .setDeliveryStreamName(config.firehoseStream)
+                .setFirehoseClientProperties(clientProperties(config, clientOverrides))
+                .setSerializationSchema(new SimpleStringSchema())
+                .setMaxBatchSize(MAX_BATCH_RECORDS)
+                .setMaxBatchSizeInBytes(MAX_BATCH_BYTES)
+                .setMaxRecordSizeInBytes(GeneratorConfig.FIREHOSE_MAX_RECORD_BYTES)
+                .setFailOnError(false)
+                .build();
+    }
+
+    /**
+     * Whether the sink's credentials provider finds credentials: asked before the job starts,
+     * which would otherwise fail, restart and fail again with a page of stack traces.
+     */
+    static boolean hasCredentials(GeneratorConfig config) {
+        try {
+            AWSGeneralUtil.getCredentialsProvider(clientProperties(config, new Properties())).resolveCredentials();
+            return true;
+        } catch (RuntimeException none) {
+            return false;
+        }
+    }
+
+    private static Properties clientProperties(GeneratorConfig config, Properties overrides) {
         Properties client = new Properties();
         if (config.firehoseRegion != null) {
             client.setProperty(AWSConfigConstants.AWS_REGION, config.firehoseRegion);
@@ -32,15 +58,7 @@ public final class FirehoseSinks {
                 client.setProperty(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
             }
         }
-        client.putAll(clientOverrides);
-        return KinesisFirehoseSink.<String>builder()
-                .setDeliveryStreamName(config.firehoseStream)
-                .setFirehoseClientProperties(client)
-                .setSerializationSchema(new SimpleStringSchema())
-                .setMaxBatchSize(MAX_BATCH_RECORDS)
-                .setMaxBatchSizeInBytes(MAX_BATCH_BYTES)
-                .setMaxRecordSizeInBytes(GeneratorConfig.FIREHOSE_MAX_RECORD_BYTES)
-                .setFailOnError(false)
-                .build();
+        client.putAll(overrides);
+        return client;
     }
 }

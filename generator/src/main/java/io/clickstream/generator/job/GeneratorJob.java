@@ -43,6 +43,10 @@ public final class GeneratorJob {
                 config = GeneratorConfig.fromArgs(args);
                 if (config.target != GeneratorConfig.Target.FIREHOSE) {
                     checkOutputFolder(Paths.get(config.outputPath));
+                } else if (!FirehoseSinks.hasCredentials(config)) {
+                    throw new IllegalArgumentException("Invalid generator configuration:\n  - target=firehose: the default AWS"
+                            + " credentials chain finds no credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+                            + " AWS_SECRET_ACCESS_KEY, or run where an IAM role applies");
                 }
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());

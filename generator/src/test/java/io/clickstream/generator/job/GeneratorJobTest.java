@@ -156,6 +156,27 @@ class GeneratorJobTest {
                 .hasMessageContaining("bogus: unknown key");
     }
 
+    /** Without credentials the generator says so in one line, before a job starts that would fail, restart and fail again. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void withoutAwsCredentialsFirehoseIsRefusedAtStartUp(@TempDir Path home) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), GeneratorJob.class.getName(),
+                "--target", "firehose", "--firehose.stream", "clickstream", "--firehose.region", "eu-west-1", "--records", "10")
+                .redirectErrorStream(true);
+        // No credentials anywhere the default chain looks: no variables, an empty home, no instance metadata.
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        Process generator = pb.start();
+        List<String> lines = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .collect(Collectors.toList());
+        assertThat(generator.waitFor()).as("%s", lines).isEqualTo(2);
+        assertThat(lines).containsExactly("Invalid generator configuration:",
+                "  - target=firehose: the default AWS credentials chain finds no credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID"
+                        + " and AWS_SECRET_ACCESS_KEY, or run where an IAM role applies");
+    }
+
     @Test
     void durationsNeedTheirUnit() {
         // Read by Flink as milliseconds: 600 meant as seconds would send for 0.6 s.
