@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * What records are partitioned and deduplicated by: an {@code event_id} in 128 bits. A canonical
- * (lowercase) UUID is its own 128-bit value, so distinct ids never share a key; any other text is
- * hashed to 128 bits (as the UTF-8 bytes of the id), where a collision is as unlikely as a random
- * UUID repeating.
+ * What records are partitioned and deduplicated by: an {@code event_id} in 128 bits. A UUID in
+ * the {@code 8-4-4-4-12} form is its own 128-bit value in either case (RFC 9562: hex digits are
+ * case-insensitive on input), so distinct ids never share a key and one id spelled in upper and in
+ * lower case is one key; any other text is hashed to 128 bits (as the UTF-8 bytes of the id), where
+ * a collision is as unlikely as a random UUID repeating.
  *
  * <p>Two longs instead of the id's text: per id held in deduplication state the key object takes 32
  * bytes of heap instead of about 80, and it crosses the shuffle and checkpoints as 16 bytes. A key
@@ -18,7 +19,7 @@ public final class EventKey {
     private static final long PRIME_1 = 0x9E3779B97F4A7C15L;
     private static final long PRIME_2 = 0xC2B2AE3D27D4EB4FL;
 
-    /** Nibble values of lowercase hex digits; -1 for every other byte. */
+    /** Nibble values of hex digits of either case; -1 for every other byte. */
     private static final byte[] HEX = new byte[256];
 
     static {
@@ -28,6 +29,7 @@ public final class EventKey {
         }
         for (int c = 'a'; c <= 'f'; c++) {
             HEX[c] = (byte) (c - 'a' + 10);
+            HEX[Character.toUpperCase(c)] = (byte) (c - 'a' + 10);
         }
     }
 
@@ -53,7 +55,7 @@ public final class EventKey {
         return uuid != null ? uuid : hash(bytes, from, to);
     }
 
-    /** The 128 bits of a lowercase {@code 8-4-4-4-12} UUID at {@code from}, or null. */
+    /** The 128 bits of an {@code 8-4-4-4-12} UUID at {@code from}, or null. */
     private static EventKey canonicalUuid(byte[] b, int from) {
         if (b[from + 8] != '-' || b[from + 13] != '-' || b[from + 18] != '-' || b[from + 23] != '-') {
             return null;

@@ -197,6 +197,9 @@ public final class EventParser implements Serializable {
         if (!isUuid(e.eventId)) {
             throw new SchemaViolation("event_id", "uuid", "event_id '" + clip(e.eventId) + "' is not a UUID");
         }
+        // One UUID, one spelling: hex digits are case-insensitive (RFC 9562), and the lake, the
+        // content hash and joins on event_id see the lowercase form the RFC has UUIDs written in.
+        e.eventId = lowercaseHex(e.eventId);
         if (e.eventType == null) {
             throw new SchemaViolation("event_type", "required", "event_type is missing");
         }
@@ -411,6 +414,7 @@ public final class EventParser implements Serializable {
         return out.toString();
     }
 
+    /** The {@code 8-4-4-4-12} form with ASCII hex digits of either case. */
     static boolean isUuid(String s) {
         if (s.length() != 36) {
             return false;
@@ -421,11 +425,21 @@ public final class EventParser implements Serializable {
                 if (c != '-') {
                     return false;
                 }
-            } else if (Character.digit(c, 16) < 0) {
+            } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                // Not Character.digit: it takes full-width and other scripts' digits too.
                 return false;
             }
         }
         return true;
+    }
+
+    private static String lowercaseHex(String uuid) {
+        for (int i = 0; i < uuid.length(); i++) {
+            if (uuid.charAt(i) >= 'A' && uuid.charAt(i) <= 'F') {
+                return uuid.toLowerCase(Locale.ROOT);
+            }
+        }
+        return uuid;
     }
 
     private static boolean isDigits(String s) {

@@ -48,6 +48,22 @@ class EventParserTest {
         assertThat(e.extra).containsOnly(Map.entry("app_version", "web-3.1.0"), Map.entry("nested", "{\"a\":[1,2]}"));
     }
 
+    @Test
+    void aUuidInUpperCaseIsWrittenInLowerCaseAndSaysTheSameAsIt() throws Exception {
+        String lower = "0f8e4d2c-1b3a-4c5d-9e7f-a1b2c3d4e5f6";
+        Map<String, Object> f = fields(lower, "page_view");
+        ClickEvent asSent = parse(json(f));
+        f.put("event_id", lower.toUpperCase());
+        ClickEvent upper = parse(json(f));
+        f.put("event_id", "0F8e4D2c-1b3A-4c5d-9E7f-a1B2c3d4e5F6");
+        ClickEvent mixed = parse(json(f));
+        assertThat(upper.eventId).isEqualTo(lower);
+        assertThat(mixed.eventId).isEqualTo(lower);
+        // The same event, so deduplication takes the other spelling for a retry, not an id conflict.
+        assertThat(upper.contentHash).isEqualTo(asSent.contentHash);
+        assertThat(mixed.contentHash).isEqualTo(asSent.contentHash);
+    }
+
     @ParameterizedTest
     @CsvSource({
         "2026-01-05T10:15:30Z,           1767608130000",
@@ -175,6 +191,7 @@ class EventParserTest {
         "event_id             | <absent>                    | required",
         "event_id             | 1234                        | uuid",
         "event_id             | 123e4567-e89b-12d3-a456-42661417400g | uuid",
+        "event_id             | \uff11\uff12\uff13e4567-e89b-12d3-a456-426614174000 | uuid",
         "event_type           | hover                       | allowed_values",
         "event_type           | <absent>                    | required",
         "timestamp            | <absent>                    | required",
