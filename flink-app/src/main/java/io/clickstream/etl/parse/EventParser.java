@@ -249,7 +249,7 @@ public final class EventParser implements Serializable {
                     millis = IsoTimestamps.toEpochMillis(s);
                 } catch (DateTimeException | ArithmeticException ex) {
                     throw new SchemaViolation("timestamp", "iso8601_or_epoch_millis",
-                            "timestamp '" + clip(s) + "' is neither ISO-8601 with a zone (Z or +hh:mm) nor epoch milliseconds");
+                            "timestamp '" + clip(s) + "' is neither ISO-8601 with a zone (Z, +hh:mm or +hhmm) nor epoch milliseconds");
                 }
             }
         } else {

@@ -6,11 +6,17 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Reads ISO-8601 timestamps with a zone ({@code Z} or {@code +hh:mm}) as epoch milliseconds.
- * Producers nearly always send the one shape {@code 2026-11-26T06:14:44.083Z}; that shape is read
- * directly from its digits, and everything else goes through {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME},
- * which stays the authority on what is valid. The direct path accepts a subset of what the formatter
- * accepts and gives the same result for it.
+ * Reads ISO-8601 timestamps with a zone ({@code Z}, {@code +hh:mm}, {@code +hh} or {@code +hhmm})
+ * as epoch milliseconds. Producers nearly always send the one shape {@code 2026-11-26T06:14:44.083Z};
+ * that shape is read directly from its digits, and everything else goes through
+ * {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}, which stays the authority on what is valid. The
+ * direct path accepts a subset of what the formatter accepts and gives the same result for it.
+ *
+ * <p>Two spellings the formatter refuses are common enough to take, as neither leaves the instant in
+ * doubt: an offset without its colon ({@code +0000}, from PHP's {@code DATE_ISO8601}, Java's
+ * {@code SimpleDateFormat} {@code Z} and C's {@code %z}) and a space between date and time (RFC 3339
+ * allows it; Python's {@code str(datetime)} writes it). A timestamp without a zone is still refused:
+ * its instant is unknown.
  */
 final class IsoTimestamps {
 
@@ -23,7 +29,20 @@ final class IsoTimestamps {
     static long toEpochMillis(String s) {
         long direct = direct(s);
         return direct != Long.MIN_VALUE ? direct
-                : OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+                : OffsetDateTime.parse(usualSpelling(s), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+    }
+
+    /** {@code T} for a space after the date, and a colon inside an offset of four digits. */
+    private static String usualSpelling(String s) {
+        int n = s.length();
+        if (n > 10 && s.charAt(10) == ' ') {
+            s = s.substring(0, 10) + 'T' + s.substring(11);
+        }
+        if (n > 16 && (s.charAt(n - 5) == '+' || s.charAt(n - 5) == '-') && isDigit(s.charAt(n - 6))
+                && isDigit(s.charAt(n - 4)) && isDigit(s.charAt(n - 3)) && isDigit(s.charAt(n - 2)) && isDigit(s.charAt(n - 1))) {
+            s = s.substring(0, n - 2) + ':' + s.substring(n - 2);
+        }
+        return s;
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±hh:mm)}, or {@link Long#MIN_VALUE} to defer to the formatter. */

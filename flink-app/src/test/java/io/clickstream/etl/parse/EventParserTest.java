@@ -71,6 +71,8 @@ class EventParserTest {
         "2026-01-05T10:15:30.123456789Z, 1767608130123",
         "2026-01-05T12:15:30+02:00,      1767608130000",
         "2026-01-05T05:15:30.5-05:00,    1767608130500",
+        "2026-01-05T12:15:30+0200,       1767608130000",
+        "2026-01-05 10:15:30.000000+00:00, 1767608130000",
         "1767608130000,                  1767608130000",
     })
     void acceptsIsoTimestampsWithAZoneAndEpochMillisAsText(String timestamp, long expected) throws Exception {

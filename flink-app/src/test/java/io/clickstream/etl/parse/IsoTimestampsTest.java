@@ -15,8 +15,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The direct path must agree with {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} on every input. */
+/**
+ * The direct path must agree with {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} on every input,
+ * besides the two spellings it takes that the formatter refuses.
+ */
 class IsoTimestampsTest {
+
+    @Test
+    void takesOffsetsWithoutColonAndASpaceBeforeTheTimeAsProducersWriteThem() {
+        // PHP's DATE_ISO8601, SimpleDateFormat's Z, strftime's %z
+        assertEquals(Instant.parse("2026-11-26T06:14:44Z").toEpochMilli(), IsoTimestamps.toEpochMillis("2026-11-26T06:14:44+0000"));
+        assertEquals(Instant.parse("2026-11-26T06:14:44.083Z").toEpochMilli(), IsoTimestamps.toEpochMillis("2026-11-26T11:44:44.083+0530"));
+        assertEquals(Instant.parse("2026-11-27T02:14:44Z").toEpochMilli(), IsoTimestamps.toEpochMillis("2026-11-26T18:14:44-0800"));
+        // Python's str(datetime), RFC 3339's space
+        assertEquals(Instant.parse("2026-11-26T06:14:44.083Z").toEpochMilli(), IsoTimestamps.toEpochMillis("2026-11-26 06:14:44.083000+00:00"));
+        assertEquals(Instant.parse("2026-11-26T04:14:44Z").toEpochMilli(), IsoTimestamps.toEpochMillis("2026-11-26 06:14:44+0200"));
+        // Still refused: no zone (the instant is unknown), offsets of three or five digits, two spaces.
+        for (String s : List.of("2026-11-26 06:14:44", "2026-11-26T06:14:44+053", "2026-11-26T06:14:44+05300",
+                "2026-11-26  06:14:44Z", "2026-11-26T06:14:44+2400", "2026-11-26T06:14:44 +0000")) {
+            assertThrows(DateTimeException.class, () -> IsoTimestamps.toEpochMillis(s), s);
+        }
+    }
 
     @Test
     void agreesWithTheFormatterOnEdgeCases() {
@@ -66,9 +85,14 @@ class IsoTimestampsTest {
     }
 
     private static void assertSame(String s) {
+        // The formatter's spelling of the two that IsoTimestamps takes besides.
+        String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+        if (iso.matches(".*[0-9][+-][0-9]{4}")) {
+            iso = iso.substring(0, iso.length() - 2) + ':' + iso.substring(iso.length() - 2);
+        }
         Long expected;
         try {
-            expected = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+            expected = OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
         } catch (DateTimeException e) {
             expected = null;
         }
