@@ -7,6 +7,7 @@ import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.enrich.UserAgentClassifier;
 import io.clickstream.etl.local.ContinuousRun;
 import io.clickstream.etl.local.EmbeddedCluster;
+import io.clickstream.etl.local.EntryPoint;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
@@ -48,7 +49,11 @@ public final class LocalRunner {
     private LocalRunner() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        EntryPoint.run(() -> runCommand(args));
+    }
+
+    private static void runCommand(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print("Runs the clickstream ETL job on an embedded Flink cluster.\n" + JobConfig.usage());
             return;

@@ -221,10 +221,34 @@ class LocalRunnerTest {
         assertThat(out.lines).contains("SIGINT: stopping without a savepoint; the last checkpoint is kept: resume with --resume.from latest");
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void runsOnAMachineWhoseLocaleWritesOtherDigits(@TempDir Path dir) throws Exception {
+        // What a JVM gets from LANG=fa_IR.UTF-8: Flink formatted the durations of its configuration as
+        // "۱ s", failed to read them back at start-up, and the JVM then hung on the cluster's threads.
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().noFaults().seed(8).records(500).days(1)
+                .start(Instant.parse("2026-03-01T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 8).write(records);
+        String[] args = {"--input.path", dir.resolve("raw").toString(), "--output.lake.path", dir.resolve("lake").toString(),
+                "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--input.mode", "bounded", "--web-ui.enabled", "false"};
+
+        ProcessLines run = ProcessLines.of(startRunner(dir, List.of("-Duser.language=fa", "-Duser.country=IR"), args));
+
+        assertThat(run.exitCode).as("%s", run.lines).isZero();
+        assertThat(run.lines).anyMatch(l -> l.matches("ACCOUNTING in=500 = written 500 \\+ duplicates 0 \\+ dead-lettered 0"
+                + " -> BALANCED \\(objects read [0-9]+, PII fields removed [0-9]+\\)"));
+    }
+
     /** The local runner in its own JVM, with its own temp folder {@code dir/jvm-tmp}. */
     static Process startRunner(Path dir, String[] args, String... more) throws java.io.IOException {
+        return startRunner(dir, List.of(), args, more);
+    }
+
+    static Process startRunner(Path dir, List<String> jvmOptions, String[] args, String... more) throws java.io.IOException {
         List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                new JvmTempFolder(dir).option(), "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()));
+                new JvmTempFolder(dir).option()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()));
         command.addAll(Arrays.asList(args));
         command.addAll(Arrays.asList(more));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();

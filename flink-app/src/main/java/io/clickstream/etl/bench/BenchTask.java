@@ -2,6 +2,7 @@ package io.clickstream.etl.bench;
 
 import io.clickstream.etl.LocalRunner;
 import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.local.EntryPoint;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.model.RawRecord;
 import io.clickstream.etl.source.RawObjectSource;
@@ -50,14 +51,9 @@ public final class BenchTask {
     private BenchTask() {
     }
 
-    public static void main(String[] args) throws Exception {
-        try {
-            measure(args);
-        } catch (Throwable t) {
-            // An embedded cluster's threads would keep the JVM, and so the benchmark, waiting forever.
-            t.printStackTrace();
-            System.exit(1);
-        }
+    public static void main(String[] args) {
+        // On a failure an embedded cluster's threads would keep the JVM, and so the benchmark, waiting forever.
+        EntryPoint.run(() -> measure(args));
     }
 
     private static void measure(String[] args) throws Exception {

@@ -1,6 +1,7 @@
 package io.clickstream.etl.bench;
 
 import io.clickstream.etl.LocalRunner;
+import io.clickstream.etl.local.EntryPoint;
 import io.clickstream.generator.FirehoseObjectWriter;
 import io.clickstream.generator.GeneratedRecord;
 import io.clickstream.generator.GeneratorSettings;
@@ -101,7 +102,11 @@ public final class Benchmark {
     private Benchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        EntryPoint.run(() -> runCommand(args));
+    }
+
+    private static void runCommand(String[] args) throws Exception {
         int events = 2_000_000;
         long seed = 42;
         int runs = 3;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -141,10 +142,10 @@ public final class ContinuousRun {
 
     /** One line of what the run did so far; {@code lakeFiles} below 0 leaves the lake out. */
     static String progressLine(Accounting a, long lakeFiles) {
-        return String.format("read %,d objects, %,d records: %,d written, %,d duplicates, %,d dead-lettered%s%s",
+        return String.format(Locale.ROOT, "read %,d objects, %,d records: %,d written, %,d duplicates, %,d dead-lettered%s%s",
                 a.objectsRead, a.recordsIn, a.written, a.duplicates, a.deadLettered(),
-                a.alreadyWritten == 0 ? "" : String.format(", %,d written by an earlier run", a.alreadyWritten),
-                lakeFiles < 0 ? "" : String.format("; lake: %,d files visible (committed)", lakeFiles));
+                a.alreadyWritten == 0 ? "" : String.format(Locale.ROOT, ", %,d written by an earlier run", a.alreadyWritten),
+                lakeFiles < 0 ? "" : String.format(Locale.ROOT, "; lake: %,d files visible (committed)", lakeFiles));
     }
 
     /** Lake part files a query sees: committed, not hidden in-progress or pending ones. */

@@ -112,7 +112,9 @@ public final class LocalAthena implements AutoCloseable {
         write(etc.resolve("node.properties"), "node.environment=local", "node.id=clickstream-local",
                 "node.data-dir=" + data.toAbsolutePath(), "node.internal-address=127.0.0.1", "node.bind-ip=127.0.0.1");
         write(etc.resolve("jvm.config"), "-server", "-Xmx1536m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-                "-Djdk.attach.allowAttachSelf=true", "-Duser.timezone=UTC");
+                "-Djdk.attach.allowAttachSelf=true", "-Duser.timezone=UTC",
+                // Numbers in ASCII whatever the machine's LANG (see EntryPoint).
+                "-Duser.language.format=en", "-Duser.country.format=US");
         write(etc.resolve("config.properties"), "coordinator=true", "node-scheduler.include-coordinator=true",
                 "http-server.http.port=" + port, "discovery.uri=http://127.0.0.1:" + port, "query.max-memory=1GB");
         write(etc.resolve("log.properties"), "io.trino=WARN");
@@ -370,7 +372,11 @@ public final class LocalAthena implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        EntryPoint.run(() -> runCommand(args));
+    }
+
+    private static void runCommand(String[] args) throws Exception {
         Path lake = Paths.get("data/lake");
         Path deadLetters = Paths.get("data/dead-letter");
         Path dist = Paths.get("flink-app/target/trino-dist");

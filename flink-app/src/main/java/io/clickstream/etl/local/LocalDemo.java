@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -95,7 +96,11 @@ public final class LocalDemo {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        EntryPoint.run(() -> runCommand(args));
+    }
+
+    private static void runCommand(String[] args) throws Exception {
         Options options;
         try {
             options = Options.parse(args);
@@ -129,7 +134,7 @@ public final class LocalDemo {
         List<GeneratedRecord> traffic = TrafficGenerator.generate(settings);
         List<Path> objects = FirehoseLocalWriter.withDefaults(raw, settings.seed).write(traffic);
         Files.write(data.resolve(MARKER), objects.stream().map(o -> raw.relativize(o).toString()).collect(Collectors.toList()));
-        System.out.printf("Wrote %s in %s to %s: %s%n", count(traffic.size(), "record"), count(objects.size(), "GZIP object"), raw, mix(traffic));
+        System.out.printf(Locale.ROOT, "Wrote %s in %s to %s: %s%n", count(traffic.size(), "record"), count(objects.size(), "GZIP object"), raw, mix(traffic));
 
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", raw.toAbsolutePath().toString());

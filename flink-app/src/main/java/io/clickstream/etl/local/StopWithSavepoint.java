@@ -25,7 +25,11 @@ public final class StopWithSavepoint {
     private StopWithSavepoint() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        EntryPoint.run(() -> runCommand(args));
+    }
+
+    private static void runCommand(String[] args) throws Exception {
         int port = 8081;
         String dir = LocalRunner.location(Paths.get("data", "savepoints"));
         for (int i = 0; i < args.length; i++) {

@@ -5,6 +5,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Renders a JDBC result as an aligned text table, the way the demo and the query runner print. */
 public final class TextTable {
@@ -44,7 +45,7 @@ public final class TextTable {
         StringBuilder out = new StringBuilder();
         for (int r = 0; r < rows.size(); r++) {
             for (int i = 0; i < width.length; i++) {
-                out.append(i == 0 ? "| " : " | ").append(String.format("%-" + width[i] + "s", rows.get(r)[i]));
+                out.append(i == 0 ? "| " : " | ").append(String.format(Locale.ROOT, "%-" + width[i] + "s", rows.get(r)[i]));
             }
             out.append(" |\n");
             if (r == 0) {

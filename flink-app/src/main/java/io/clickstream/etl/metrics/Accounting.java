@@ -3,6 +3,7 @@ package io.clickstream.etl.metrics;
 import io.clickstream.etl.model.FailureType;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ public final class Accounting {
                 types.append(types.length() == 0 ? "" : ", ").append(type.folderName()).append(' ').append(n);
             }
         });
-        return String.format("ACCOUNTING in=%d = written %d + duplicates %d + dead-lettered %d%s%s -> %s (objects read %d, PII fields removed %d)",
+        return String.format(Locale.ROOT, "ACCOUNTING in=%d = written %d + duplicates %d + dead-lettered %d%s%s -> %s (objects read %d, PII fields removed %d)",
                 recordsIn, written, duplicates, deadLettered(), types.length() == 0 ? "" : " (" + types + ")",
                 alreadyWritten == 0 ? "" : " + written by an earlier run " + alreadyWritten,
                 balanced() ? "BALANCED" : "NOT BALANCED", objectsRead, piiFieldsRemoved);

@@ -1,5 +1,6 @@
 package io.clickstream.etl.ops;
 
+import io.clickstream.etl.local.EntryPoint;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.sink.DeadLetterJsonWriter;
 
@@ -66,7 +67,11 @@ public final class ReplayDeadLetters {
 
     static final String USAGE = "Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD]";
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        EntryPoint.run(() -> runCommand(args));
+    }
+
+    private static void runCommand(String[] args) throws Exception {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(String.join("\n",
                     "Writes dead-lettered records back into the job's input as one new object, to be read again after a fix.",

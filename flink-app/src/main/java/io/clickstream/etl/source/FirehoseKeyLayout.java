@@ -5,6 +5,7 @@ import org.apache.flink.core.fs.Path;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 /**
  * Firehose's S3 key layout: {@code <root>/YYYY/MM/DD/HH/<name>}, the hour being the UTC arrival
@@ -45,7 +46,8 @@ final class FirehoseKeyLayout {
     /** The folder of the hour starting at {@code hourStart}. */
     Path hourFolder(Path root, long hourStart) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(hourStart, 1000), 0, ZoneOffset.UTC);
-        return new Path(root, String.format("%04d/%02d/%02d/%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour()));
+        // Locale.ROOT: the default locale may write other scripts' digits (fa, ar, bn, mr, ...), naming folders that do not exist.
+        return new Path(root, String.format(Locale.ROOT, "%04d/%02d/%02d/%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour()));
     }
 
     static long hourStart(long millis) {

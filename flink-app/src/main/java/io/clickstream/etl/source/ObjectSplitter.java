@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Splits one line of a raw object into JSON objects, fed as the {@link RecordFramer} reads it. A
@@ -439,7 +440,7 @@ final class ObjectSplitter {
     }
 
     private static String describe(int c) {
-        return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02X", c);
+        return c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : String.format(Locale.ROOT, "byte 0x%02X", c);
     }
 
     private static String oneLine(IOException e) {

@@ -98,6 +98,28 @@ class ObjectDiscoveryEnumeratorTest {
         assertThat(enumerator.snapshotState(1).remembered).isEmpty();
     }
 
+    @Test
+    void windowRoundsFindNewObjectsWhateverDigitsTheMachinesLocaleWrites() throws Exception {
+        // A JVM takes its default locale from LANG: on fa_IR, ar_EG, bn_BD, mr_IN and others,
+        // String.format writes numbers in that script's digits, and "2026/01/06/12" would be "۲۰۲۶/۰۱/۰۶/۱۲".
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("fa-IR"));
+        try {
+            now = at("2026-01-06T12:00:00Z");
+            RecordingEnumeratorContext context = new RecordingEnumeratorContext();
+            ObjectDiscoveryEnumerator enumerator = enumerator(context, continuous(), DiscoveryState.empty());
+            round(enumerator); // the first round sweeps
+            now += 5 * MINUTE;
+            land("2026/01/06/12/s-1-new.gz", now);
+            ObjectDiscoveryEnumerator.Listing window = round(enumerator);
+            drain(enumerator, context);
+            assertThat(window.sweep).isFalse();
+            assertThat(names(context.assigned)).containsExactly("s-1-new.gz");
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     /**
      * The proof of boundedness: 20,000 objects land over 60 simulated days (one every 259 s, under the
      * hour of their arrival; one in 500 lands a day late), raw objects expire after a day as by a

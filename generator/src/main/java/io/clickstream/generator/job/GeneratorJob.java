@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -39,6 +40,9 @@ public final class GeneratorJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         GeneratorConfig config;
         if (env instanceof LocalStreamEnvironment) {
+            // The machine's locale (LANG) may write Persian, Arabic or Devanagari digits; Flink formats the
+            // durations of its configuration with it and cannot parse them back ("۱ s").
+            Locale.setDefault(Locale.Category.FORMAT, Locale.ROOT);
             try {
                 config = GeneratorConfig.fromArgs(args);
                 if (config.target != GeneratorConfig.Target.FIREHOSE) {
@@ -83,10 +87,10 @@ public final class GeneratorJob {
         String seed = "seed " + config.traffic.seed + (config.seedGiven ? "" : " (new for this run; --seed " + config.traffic.seed + " repeats this traffic)");
         if (local) {
             long written = objects(Paths.get(config.outputPath)) - objectsBefore;
-            System.out.printf("wrote %,d records in %,d object%s to %s in Firehose's layout, %s%n", config.records,
+            System.out.printf(Locale.ROOT, "wrote %,d records in %,d object%s to %s in Firehose's layout, %s%n", config.records,
                     written, written == 1 ? "" : "s", Paths.get(config.outputPath).toAbsolutePath(), seed);
         } else {
-            System.out.printf("sent %,d records to Firehose stream %s, %s%n", config.records, config.firehoseStream, seed);
+            System.out.printf(Locale.ROOT, "sent %,d records to Firehose stream %s, %s%n", config.records, config.firehoseStream, seed);
         }
     }
 

@@ -178,6 +178,19 @@ class GeneratorJobTest {
     }
 
     @Test
+    void runsOnAMachineWhoseLocaleWritesOtherDigits(@TempDir Path dir) throws Exception {
+        // What a JVM gets from LANG=fa_IR.UTF-8: Flink formatted the durations of its configuration as "۱ s" and failed on them.
+        Process generator = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Duser.language=fa", "-Duser.country=IR", "-cp", System.getProperty("java.class.path"), GeneratorJob.class.getName(),
+                "--target", "local", "--output.path", dir.resolve("raw").toString(), "--records", "200", "--seed", "3")
+                .redirectErrorStream(true).start();
+        List<String> lines = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.contains(" INFO ") && !l.contains(" WARN ")).collect(Collectors.toList());
+        assertThat(generator.waitFor()).as("%s", lines).isZero();
+        assertThat(lines).anyMatch(l -> l.startsWith("wrote 200 records in "));
+    }
+
+    @Test
     void durationsNeedTheirUnit() {
         // Read by Flink as milliseconds: 600 meant as seconds would send for 0.6 s.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GeneratorConfig.fromMap(Map.of(
