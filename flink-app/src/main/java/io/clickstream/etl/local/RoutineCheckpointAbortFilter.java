@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * Drops Flink's log lines, with their stack traces, about a periodic checkpoint that the job's own
  * ending made pointless. Near the end of a bounded run (a backfill, the generator) a checkpoint
- * meets a task that is closing and is declined. When a run stops with a savepoint (Ctrl+C), the
+ * meets a task that is closing and is declined, or reaches its task manager just after the task
+ * finished and was unregistered there. When a run stops with a savepoint (Ctrl+C), the
  * periodic scheduler stops and a checkpoint being triggered or still in flight is aborted; if the
  * operator coordinators never saw it, the job master then logs an error while telling them of the
  * abort (the abort is for a checkpoint they have nothing of). None of these fails anything: the
@@ -32,6 +33,12 @@ public final class RoutineCheckpointAbortFilter extends AbstractFilter {
             CheckpointFailureReason.PERIODIC_SCHEDULER_SHUTDOWN,
             CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND,
             CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN);
+
+    /**
+     * Flink 1.20's {@code TaskExecutor}, asked to checkpoint a task it no longer has: it finished (or
+     * failed, and then the job fails over anyway) after the coordinator started the checkpoint.
+     */
+    private static final String TASK_ALREADY_GONE = "TaskManager received a checkpoint request for unknown task";
 
     /** Flink 1.20's {@code SubtaskGatewayImpl}, told of the abort of a checkpoint its coordinator never saw. */
     private static final String ABORT_OF_AN_UNSEEN_CHECKPOINT = "Trying to open gateway for unseen checkpoint";
@@ -53,7 +60,9 @@ public final class RoutineCheckpointAbortFilter extends AbstractFilter {
 
     private static boolean routine(Throwable thrown) {
         if (thrown instanceof CheckpointException) {
-            return ENDING.contains(((CheckpointException) thrown).getCheckpointFailureReason());
+            CheckpointFailureReason reason = ((CheckpointException) thrown).getCheckpointFailureReason();
+            return ENDING.contains(reason) || reason == CheckpointFailureReason.TASK_CHECKPOINT_FAILURE
+                    && thrown.getMessage() != null && thrown.getMessage().startsWith(TASK_ALREADY_GONE);
         }
         return thrown instanceof IllegalStateException && thrown.getMessage() != null
                 && thrown.getMessage().startsWith(ABORT_OF_AN_UNSEEN_CHECKPOINT);

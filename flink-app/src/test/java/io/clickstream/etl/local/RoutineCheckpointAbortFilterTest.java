@@ -34,6 +34,14 @@ class RoutineCheckpointAbortFilterTest {
     }
 
     @Test
+    void aCheckpointThatReachesItsTaskManagerAfterTheTaskFinishedIsDropped() {
+        // As Flink 1.20's TaskExecutor answers when the task finished between the trigger and the request.
+        assertThat(filter.filter(logged(new CheckpointException("TaskManager received a checkpoint request for unknown task"
+                + " 18af7c67d72d9d23676cc83aebd610a7_49bc1ad4f884c1ec4b2d919f146e4d90_0_0.", CheckpointFailureReason.TASK_CHECKPOINT_FAILURE))))
+                .isEqualTo(Filter.Result.DENY);
+    }
+
+    @Test
     void aPeriodicCheckpointAbortedByAStopWithSavepointIsDropped() {
         for (CheckpointFailureReason stopping : new CheckpointFailureReason[] {CheckpointFailureReason.PERIODIC_SCHEDULER_SHUTDOWN,
                 CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND, CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN}) {
@@ -54,6 +62,9 @@ class RoutineCheckpointAbortFilterTest {
         assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.CHECKPOINT_EXPIRED)))).isEqualTo(Filter.Result.NEUTRAL);
         assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.IO_EXCEPTION)))).isEqualTo(Filter.Result.NEUTRAL);
         assertThat(filter.filter(logged(new CheckpointException(CheckpointFailureReason.TASK_FAILURE)))).isEqualTo(Filter.Result.NEUTRAL);
+        // A task's own snapshot failing has the same reason as a task already gone, and is logged.
+        assertThat(filter.filter(logged(new CheckpointException("Could not complete snapshot 7 for operator Lake",
+                CheckpointFailureReason.TASK_CHECKPOINT_FAILURE)))).isEqualTo(Filter.Result.NEUTRAL);
         assertThat(filter.filter(logged(new IllegalStateException("task is closing")))).isEqualTo(Filter.Result.NEUTRAL);
         assertThat(filter.filter(logged(new IllegalStateException((String) null)))).isEqualTo(Filter.Result.NEUTRAL);
         assertThat(filter.filter(logged(null))).isEqualTo(Filter.Result.NEUTRAL);
