@@ -45,6 +45,7 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
 
     private ParquetWriter<ClickEvent> createWriter(OutputFile out, ClickEventWriteSupport support) throws IOException {
         Builder builder = new Builder(out, support)
+                .withConf(hadoopConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize(rowGroupBytes)
@@ -54,6 +55,19 @@ public final class ClickEventParquetBuilder implements ParquetBuilder<ClickEvent
             builder.withDictionaryEncoding(column, false);
         }
         return builder.build();
+    }
+
+    /**
+     * The Hadoop configuration parquet-mr gets from the lake's writer and reader: empty, and never
+     * reloaded. parquet-mr keeps one codec per JVM with the configuration of whoever asked first,
+     * and a configuration with Hadoop's default resources reads them again (through the class
+     * loader it was made under, a job's user-code loader that Flink closes when the job ends)
+     * whenever a Hadoop class registers more defaults. Nothing in those resources concerns Parquet.
+     */
+    static Configuration hadoopConfiguration() {
+        Configuration conf = new Configuration(false);
+        conf.setClassLoader(ClickEventParquetBuilder.class.getClassLoader());
+        return conf;
     }
 
     private static final class Builder extends ParquetWriter.Builder<ClickEvent, Builder> {

@@ -10,6 +10,7 @@ import org.apache.flink.formats.parquet.ParquetInputFile;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.MessageColumnIO;
@@ -60,7 +61,8 @@ public final class ClickEventParquetReader implements RecordWiseFileCompactor.Re
         @Override
         public RecordWiseFileCompactor.Reader<ClickEvent> createFor(Path path) throws IOException {
             return new ClickEventParquetReader(ParquetFileReader.open(inputFile(path),
-                    ParquetReadOptions.builder().usePageChecksumVerification(true).build()));
+                    ParquetReadOptions.builder().usePageChecksumVerification(true)
+                            .withCodecFactory(HadoopCodecs.newFactory(ClickEventParquetBuilder.hadoopConfiguration(), 0)).build()));
         }
     }
 
