@@ -239,6 +239,24 @@ class LocalRunnerTest {
                 + " -> BALANCED \\(objects read [0-9]+, PII fields removed [0-9]+\\)"));
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void onAJavaWhereHadoopCannotRunS3PathsAreOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+        // The JDK 24+ these machines keep for Trino. Before: "cannot be listed ...: getSubject is not supported".
+        Path jdk = io.clickstream.etl.local.LocalAthena.findJava(null);
+        Process runner = new ProcessBuilder(jdk.resolve("bin/java").toString(), new JvmTempFolder(dir).option(),
+                "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName(),
+                "--input.path", "s3://raw-bucket/firehose/", "--output.lake.path", dir.resolve("lake").toString(),
+                "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--web-ui.enabled", "false")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessLines out = ProcessLines.of(runner);
+
+        assertThat(out.exitCode).as("%s", out.lines).isEqualTo(2);
+        assertThat(out.lines).filteredOn(l -> !l.startsWith("WARNING: ")).containsExactly("input.path='s3://raw-bucket/firehose':"
+                + " Flink 1.20's S3 file system runs on Hadoop 3.3, which cannot run on Java " + io.clickstream.etl.local.LocalAthena.javaVersion(jdk)
+                + " (Subject.getSubject is unsupported from Java 23); run with Java 11, 17 or 21");
+    }
+
     /** The local runner in its own JVM, with its own temp folder {@code dir/jvm-tmp}. */
     static Process startRunner(Path dir, String[] args, String... more) throws java.io.IOException {
         return startRunner(dir, List.of(), args, more);

@@ -23,7 +23,24 @@ public final class StartupChecks {
 
     /** Every problem found, one line each, naming the key; empty when the job can start. */
     public static List<String> problems(JobConfig config) {
+        return problems(config, hadoopRunsHere());
+    }
+
+    static List<String> problems(JobConfig config, boolean hadoopRunsHere) {
         List<String> problems = new ArrayList<>();
+        if (!hadoopRunsHere) {
+            // Every S3 call would fail deep inside Hadoop with "getSubject is not supported".
+            for (String[] key : new String[][] {{"input.path", config.inputPath}, {"output.lake.path", config.lakePath},
+                    {"output.dead-letter.path", config.deadLetterPath}}) {
+                if (isS3(new Path(key[1]))) {
+                    problems.add(key[0] + "='" + key[1] + "': Flink 1.20's S3 file system runs on Hadoop 3.3, which cannot run on Java "
+                            + Runtime.version().feature() + " (Subject.getSubject is unsupported from Java 23); run with Java 11, 17 or 21");
+                }
+            }
+            if (!problems.isEmpty()) {
+                return problems;
+            }
+        }
         input(config, problems);
         output("output.lake.path", config.lakePath, problems);
         output("output.dead-letter.path", config.deadLetterPath, problems);
@@ -76,9 +93,27 @@ public final class StartupChecks {
         }
     }
 
+    /**
+     * Whether Hadoop's security layer, which every call of Flink 1.20's S3 file system goes through,
+     * works in this JVM: it calls {@code Subject.getSubject}, which throws from Java 23 on (unless a
+     * Java 23 runs with {@code -Djava.security.manager=allow}).
+     */
+    static boolean hadoopRunsHere() {
+        try {
+            javax.security.auth.Subject.getSubject(java.security.AccessController.getContext());
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static boolean isS3(Path path) {
+        String scheme = path.toUri().getScheme();
+        return scheme != null && scheme.startsWith("s3");
+    }
+
     private static String where(Path root) {
-        String scheme = root.toUri().getScheme();
-        return scheme != null && scheme.startsWith("s3")
+        return isS3(root)
                 ? " (bucket " + root.toUri().getHost() + ", prefix '" + root.toUri().getPath().replaceFirst("^/", "") + "')"
                 : "";
     }

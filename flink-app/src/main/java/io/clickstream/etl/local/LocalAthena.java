@@ -335,7 +335,8 @@ public final class LocalAthena implements AutoCloseable {
                 + " and pass --java /path/to/jdk or set TRINO_JAVA_HOME.");
     }
 
-    static int javaVersion(Path jdk) {
+    /** The feature version (17, 25) a JDK's {@code release} file names, or -1. */
+    public static int javaVersion(Path jdk) {
         Path release = jdk.resolve("release");
         if (!Files.isRegularFile(release)) {
             return -1;

@@ -37,6 +37,23 @@ class StartupChecksTest {
                 "output.dead-letter.path='" + dir.resolve("file2/dl") + "': cannot be created: " + dir.resolve("file2") + " is a file");
     }
 
+    @Test
+    void s3PathsAreRefusedInOneLineEachWhereHadoopCannotRun() {
+        JobConfig s3 = JobConfig.fromMap(Map.of("input.path", "s3://raw-bucket/firehose/", "input.mode", "continuous",
+                "output.lake.path", "s3://lake-bucket/events/", "output.dead-letter.path", dir.resolve("dl").toString()));
+        int java = Runtime.version().feature();
+        assertThat(StartupChecks.problems(s3, false)).containsExactly(
+                "input.path='s3://raw-bucket/firehose': Flink 1.20's S3 file system runs on Hadoop 3.3, which cannot run on Java " + java
+                        + " (Subject.getSubject is unsupported from Java 23); run with Java 11, 17 or 21",
+                "output.lake.path='s3://lake-bucket/events': Flink 1.20's S3 file system runs on Hadoop 3.3, which cannot run on Java " + java
+                        + " (Subject.getSubject is unsupported from Java 23); run with Java 11, 17 or 21");
+        // Local folders do not need Hadoop: the usual checks only.
+        assertThat(StartupChecks.problems(config("nope", "bounded"), false))
+                .singleElement().asString().startsWith("input.path='" + dir.resolve("nope") + "': does not exist");
+        // The probe answers as the JDK's rule says (LocalRunnerTest runs it on a JDK 25 too).
+        assertThat(StartupChecks.hadoopRunsHere()).isEqualTo(java < 23);
+    }
+
     private JobConfig config(String input, String mode) {
         return JobConfig.fromMap(Map.of("input.path", dir.resolve(input).toString(), "input.mode", mode,
                 "output.lake.path", dir.resolve("out/lake").toString(), "output.dead-letter.path", dir.resolve("out/dead-letter").toString()));
