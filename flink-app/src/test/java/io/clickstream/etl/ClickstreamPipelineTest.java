@@ -357,13 +357,7 @@ class ClickstreamPipelineTest {
         // A rebuilt job: another operator chain, the same uids.
         JobClient resumed = FolderJob.start(config, savepoint, StreamExecutionEnvironment::disableOperatorChaining);
         try {
-            waitForLake(out, expected.size());
-            Thread.sleep(1500); // a few more checkpoints: nothing else may arrive
-            try (LakeReader reader = new LakeReader(out)) {
-                List<Map<String, Object>> ids = reader.query("SELECT event_id FROM events");
-                assertThat(ids).hasSize(expected.size());
-                assertThat(ids.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
-            }
+            LakeReader.assertHoldsEachOnce(out, expected, java.time.Duration.ofMillis(1_500));
         } finally {
             resumed.cancel().get(1, TimeUnit.MINUTES);
         }

@@ -113,6 +113,20 @@ public final class LakeReader implements AutoCloseable {
         throw new AssertionError("lake has " + seen + " rows, expected " + rows);
     }
 
+    /**
+     * Waits until the lake holds {@code ids.size()} rows, lets {@code settle} pass (more checkpoints
+     * and compactions: nothing else may arrive), then checks it holds each of {@code ids} exactly once.
+     */
+    public static void assertHoldsEachOnce(Path lake, java.util.Set<String> ids, Duration settle) throws Exception {
+        awaitRows(lake, ids.size(), Duration.ofMinutes(2));
+        Thread.sleep(settle.toMillis());
+        try (LakeReader reader = new LakeReader(lake)) {
+            List<Map<String, Object>> rows = reader.query("SELECT event_id FROM events");
+            assertThat(rows).hasSize(ids.size());
+            assertThat(rows.stream().map(r -> r.get("event_id")).collect(java.util.stream.Collectors.toSet())).isEqualTo(ids);
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();

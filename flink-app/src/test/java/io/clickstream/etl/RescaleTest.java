@@ -28,10 +28,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,13 +94,7 @@ class RescaleTest {
         // The last savepoint's objects, written by a final run at the first parallelism.
         JobClient last = FolderJob.start(config, savepoint, env -> env.setParallelism(2));
         try {
-            LakeReader.awaitRows(lake, expected.size(), Duration.ofMinutes(2));
-            Thread.sleep(2_500); // more checkpoints and a compaction: nothing else may arrive
-            try (LakeReader reader = new LakeReader(lake)) {
-                List<Map<String, Object>> ids = reader.query("SELECT event_id FROM events");
-                assertThat(ids).hasSize(expected.size());
-                assertThat(ids.stream().map(r -> r.get("event_id")).collect(Collectors.toSet())).isEqualTo(expected);
-            }
+            LakeReader.assertHoldsEachOnce(lake, expected, Duration.ofMillis(2_500));
         } finally {
             last.cancel().get(1, TimeUnit.MINUTES);
         }
