@@ -39,6 +39,8 @@ public final class EventParser implements Serializable {
     public static final long MIN_TIMESTAMP = 946_684_800_000L; // 2000-01-01T00:00:00Z
     private static final BigDecimal MAX_PRICE = new BigDecimal("9999999999.99");
     private static final long MAX_CENTS = 999_999_999_999L;
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final JsonFactory JSON = new JsonFactory();
 
     private final long maxFutureSkewMillis;
@@ -234,8 +236,12 @@ public final class EventParser implements Serializable {
 
     private long timestamp(JsonParser p, JsonToken t, long now) throws IOException, SchemaViolation {
         long millis;
-        if (t == JsonToken.VALUE_NUMBER_INT) {
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
             millis = p.getLongValue();
+        } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            // Milliseconds with a fraction (Python's time.time() * 1000), in exponent form, or beyond a
+            // long: the millisecond it falls in, judged by the rules below, never "invalid JSON".
+            millis = floorMillis(p.getDecimalValue());
         } else if (t == JsonToken.VALUE_STRING) {
             String s = p.getText().trim();
             if (isDigits(s)) {
@@ -262,6 +268,20 @@ public final class EventParser implements Serializable {
             throw new SchemaViolation("timestamp", "max_future_skew", "timestamp is more than " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(maxFutureSkewMillis)) + " in the future");
         }
         return millis;
+    }
+
+    /** The millisecond {@code value} falls in, clamped to a long. */
+    private static long floorMillis(BigDecimal value) {
+        // Bounded before rounding: 1e999999999 is short text, but as an integer a billion digits.
+        long integerDigits = (long) value.precision() - value.scale();
+        if (integerDigits > 19) {
+            return value.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        if (integerDigits <= 0) {
+            return value.signum() < 0 ? -1 : 0;
+        }
+        BigDecimal floor = value.setScale(0, RoundingMode.FLOOR);
+        return floor.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE : floor.compareTo(LONG_MIN) < 0 ? Long.MIN_VALUE : floor.longValue();
     }
 
     private static Long price(JsonParser p, JsonToken t) throws IOException, SchemaViolation {

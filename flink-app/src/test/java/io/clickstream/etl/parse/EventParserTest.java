@@ -81,6 +81,33 @@ class EventParserTest {
         assertThat(parse(json(f)).eventTimestamp).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "1767608130000.7,      1767608130000",   // Python: time.time() * 1000
+        "1.76760813E12,        1767608130000",
+        "1767608130000.0e0,    1767608130000",
+    })
+    void epochMillisAsAJsonNumberWithAFractionOrExponentAreTheMillisecondTheyFallIn(String number, long expected) throws Exception {
+        Map<String, Object> f = fields(uuid(1), "page_view");
+        f.put("timestamp", "TS");
+        assertThat(parse(json(f).replace("\"TS\"", number)).eventTimestamp).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "1767608130.5,           not_before_2000",  // seconds, not milliseconds: the rule says so
+        "99999999999999999999,   max_future_skew",  // beyond a long: was "invalid JSON"
+        "1e999999999,            max_future_skew",  // a billion digits as an integer: judged without expanding it
+        "-1e999999999,           not_before_2000",
+        "1e-999999999,           not_before_2000",
+    })
+    void epochMillisNumbersOutsideTheRulesAreSchemaViolationsNamingTheRule(String number, String rule) {
+        Map<String, Object> f = fields(uuid(1), "page_view");
+        f.put("timestamp", "TS");
+        assertThatThrownBy(() -> parse(json(f).replace("\"TS\"", number)))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> assertThat(v.rule()).isEqualTo(rule));
+    }
+
     @Test
     void plainStringsAreTakenFromTheBytesWithoutJackson() throws Exception {
         byte[] json = "{ \"a\" :  \"hello world\", \"b\":\"caf\\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
