@@ -294,10 +294,13 @@ public final class EventParser implements Serializable {
             return null;
         }
         if (value.signum() < 0) {
-            throw new SchemaViolation("product_price", "non_negative", "product_price " + value.toPlainString() + " is negative");
+            throw new SchemaViolation("product_price", "non_negative", "product_price " + shown(value) + " is negative");
         }
         if (value.compareTo(MAX_PRICE) > 0) {
-            throw new SchemaViolation("product_price", "max_value", "product_price " + value.toPlainString() + " exceeds DECIMAL(12,2)");
+            throw new SchemaViolation("product_price", "max_value", "product_price " + shown(value) + " exceeds DECIMAL(12,2)");
+        }
+        if ((long) value.precision() - value.scale() < -2) {
+            return 0L; // under a thousandth, so 0.00; setScale would divide by ten to the power of its scale
         }
         return value.setScale(2, RoundingMode.HALF_UP).unscaledValue().longValueExact();
     }
@@ -319,7 +322,7 @@ public final class EventParser implements Serializable {
             }
             return i;
         } catch (ArithmeticException ex) {
-            throw new SchemaViolation(field, rule, expectation + ", got " + clip(value.toPlainString()));
+            throw new SchemaViolation(field, rule, expectation + ", got " + shown(value));
         }
     }
 
@@ -476,6 +479,15 @@ public final class EventParser implements Serializable {
 
     private static String lower(String s) {
         return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A number for a message, clipped: plain unless its exponent is large, since 1e999999999 is
+     * short text but a billion characters written out (Jackson caps a number's text at 1,000
+     * characters, not its exponent).
+     */
+    private static String shown(BigDecimal value) {
+        return clip(Math.abs(value.scale()) <= 1_000 ? value.toPlainString() : value.toString());
     }
 
     /** Keeps messages short: values can be huge or hostile. */

@@ -108,6 +108,42 @@ class EventParserTest {
                 .isInstanceOfSatisfying(SchemaViolation.class, v -> assertThat(v.rule()).isEqualTo(rule));
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "product_price,  -1e-999999999,  non_negative",
+        "product_price,  1e999999999,    max_value",
+        "product_price,  '\"1e999999999\"', max_value",
+        "quantity,       1e999999999,    integer_min_1",
+        "quantity,       1e-999999999,   integer_min_1",
+        "search_results_count, -1e999999999, integer_min_0",
+    })
+    @org.junit.jupiter.api.Timeout(value = 5, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void numbersWithHugeExponentsAreJudgedWithoutWritingThemOut(String field, String number, String rule) {
+        // Short text, but a billion digits written out: one such record stalled a task thread for minutes.
+        Map<String, Object> f = fields(uuid(1), "purchase");
+        f.put("product_id", "P1");
+        f.put("product_price", 10);
+        f.put("quantity", 1);
+        f.put(field, "NUMBER");
+        assertThatThrownBy(() -> parse(json(f).replace("\"NUMBER\"", number)))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> {
+                    assertThat(v.rule()).isEqualTo(rule);
+                    assertThat(v.getMessage()).hasSizeLessThan(300);
+                });
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 5, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPriceTooSmallForACentIsZeroCentsAtOnce() throws Exception {
+        Map<String, Object> f = fields(uuid(1), "purchase");
+        f.put("product_id", "P1");
+        f.put("quantity", 1);
+        f.put("product_price", "PRICE");
+        assertThat(parse(json(f).replace("\"PRICE\"", "1e-999999999")).productPriceCents).isZero();
+        assertThat(parse(json(f).replace("\"PRICE\"", "0.005")).productPriceCents).isEqualTo(1L);
+        assertThat(parse(json(f).replace("\"PRICE\"", "0.0049999")).productPriceCents).isZero();
+    }
+
     @Test
     void plainStringsAreTakenFromTheBytesWithoutJackson() throws Exception {
         byte[] json = "{ \"a\" :  \"hello world\", \"b\":\"caf\\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
