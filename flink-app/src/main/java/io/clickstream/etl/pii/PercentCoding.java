@@ -16,8 +16,9 @@ final class PercentCoding {
 
     /** Whether {@code s} holds at least one {@code %XX} escape between from and to. */
     static boolean hasEscape(String s, int from, int to) {
-        for (int i = s.indexOf('%', from); i >= 0 && i + 2 < to; i = s.indexOf('%', i + 1)) {
-            if (hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+        // Only within [from, to): indexOf would search on to the end of s, once per parameter of a URL.
+        for (int i = from; i + 2 < to; i++) {
+            if (s.charAt(i) == '%' && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
                 return true;
             }
         }
