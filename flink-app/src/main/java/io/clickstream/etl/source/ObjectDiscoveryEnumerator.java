@@ -20,12 +20,13 @@ import javax.annotation.Nullable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -128,7 +129,8 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
     private final PriorityQueue<RawObjectSplit> pending = new PriorityQueue<>(BY_KEY);
     /** Key to modification time of every object that a later listing must not take for new. */
     private final Map<String, Long> remembered;
-    private final Set<Integer> awaitingSplit = new LinkedHashSet<>();
+    /** Open requests, one entry per request: a reader asks for the object after the one it reads too. */
+    private final Deque<Integer> awaitingSplit = new ArrayDeque<>();
     private final Counter lateObjects;
     private final Counter listRequests;
     /** Read by the listing thread to decide whether a round sweeps. */
@@ -304,6 +306,8 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
 
     @Override
     public void addReader(int subtaskId) {
+        // A reader registers before it asks: requests still open from its failed attempt are stale.
+        awaitingSplit.removeIf(subtask -> subtask == subtaskId);
     }
 
     @Override

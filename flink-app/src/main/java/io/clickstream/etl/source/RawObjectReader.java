@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * Reads the raw objects one split at a time, as Flink's {@code FileSourceReader} does (asking for
- * the next object when one ends, checkpointing the position in the current one), with a fetcher
+ * another object when one ends, checkpointing the position in the current one) but with the next
+ * object already assigned while one is read, and with a fetcher
  * manager that finds its running fetcher without a race. Flink 1.20's
  * {@link SingleThreadFetcherManager} asks whether its fetcher map is empty and then takes the first
  * value; when the next object arrives just as the reader shuts down its idle fetcher, and the
@@ -32,6 +33,16 @@ import java.util.function.Supplier;
 final class RawObjectReader extends SingleThreadMultiplexSourceReaderBase<
         RecordAndPosition<RawRecord>, RawRecord, RawObjectSplit, FileSourceSplitState<RawObjectSplit>> {
 
+    /**
+     * Objects the reader holds when the enumerator has them: the one being read and the next. With
+     * one, the fetcher stopped at the end of every object until the request for the next had gone
+     * to the enumerator and the answer had come back through the task's mailbox.
+     */
+    static final int OBJECTS_AHEAD = 2;
+
+    /** Set once the enumerator has said so: asking again would only cost it a message. */
+    private boolean noMoreObjects;
+
     RawObjectReader(SourceReaderContext context, BulkFormat<RawRecord, RawObjectSplit> format, Configuration config) {
         super(new RaceFreeFetcherManager<>(() -> new ObjectSplitReader(format, config), config),
                 new PositionTrackingEmitter(), config, context);
@@ -39,14 +50,22 @@ final class RawObjectReader extends SingleThreadMultiplexSourceReaderBase<
 
     @Override
     public void start() {
-        if (getNumberOfCurrentlyAssignedSplits() == 0) {
+        for (int held = getNumberOfCurrentlyAssignedSplits(); held < OBJECTS_AHEAD; held++) {
             context.sendSplitRequest();
         }
     }
 
     @Override
     protected void onSplitFinished(Map<String, FileSourceSplitState<RawObjectSplit>> finishedSplitIds) {
-        context.sendSplitRequest();
+        for (int i = 0; i < finishedSplitIds.size() && !noMoreObjects; i++) {
+            context.sendSplitRequest();
+        }
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreObjects = true;
+        super.notifyNoMoreSplits();
     }
 
     @Override

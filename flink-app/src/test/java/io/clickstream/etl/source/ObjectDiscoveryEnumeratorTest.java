@@ -245,6 +245,28 @@ class ObjectDiscoveryEnumeratorTest {
     }
 
     @Test
+    void answersEachOfAReadersRequestsAndForgetsThoseOfItsFailedAttempt() throws Exception {
+        RecordingEnumeratorContext context = new RecordingEnumeratorContext();
+        ObjectDiscoveryEnumerator enumerator = enumerator(context, continuous(), DiscoveryState.empty());
+        // A reader asks for the object to read and the next one; nothing has landed yet.
+        enumerator.handleSplitRequest(0, "localhost");
+        enumerator.handleSplitRequest(0, "localhost");
+        // It fails; its next attempt registers and asks again.
+        enumerator.addReader(0);
+        enumerator.handleSplitRequest(0, "localhost");
+        enumerator.handleSplitRequest(0, "localhost");
+
+        land("2026/01/01/00/s-1-a.gz", now);
+        land("2026/01/01/00/s-1-b.gz", now);
+        land("2026/01/01/00/s-1-c.gz", now);
+        round(enumerator);
+        assertThat(names(context.assigned)).as("two open requests, not four").containsExactly("s-1-a.gz", "s-1-b.gz");
+
+        enumerator.handleSplitRequest(0, "localhost"); // a finished
+        assertThat(names(context.assigned)).containsExactly("s-1-a.gz", "s-1-b.gz", "s-1-c.gz");
+    }
+
+    @Test
     void boundedModeListsOnceAndThenSignalsTheEnd() throws Exception {
         land("2026/01/01/00/s-1-a.gz", now);
         land("2026/01/01/00/_hidden.gz", now);
