@@ -275,9 +275,12 @@ public final class LocalRunner {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-        // Tasks send their accumulators with their heartbeats, every 10 s by default: the progress line
-        // would say nothing was read while the lake already shows the files. In one JVM a heartbeat is cheap.
-        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, PROGRESS_EVERY.dividedBy(5));
+        if (config.inputMode == JobConfig.InputMode.CONTINUOUS) {
+            // Tasks send their accumulators with their heartbeats, every 10 s by default: the progress line
+            // would say nothing was read while the lake already shows the files. A bounded run prints no
+            // progress: there each heartbeat would only serialize every task's accumulators once more.
+            conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, PROGRESS_EVERY.dividedBy(5));
+        }
         return conf;
     }
 }

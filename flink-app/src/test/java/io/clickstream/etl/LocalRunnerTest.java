@@ -27,6 +27,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,13 +45,18 @@ class LocalRunnerTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void tasksReportTheirCountersMoreOftenThanTheProgressLineIsPrinted(@TempDir Path dir) {
+    void tasksReportTheirCountersMoreOftenThanTheProgressLineIsPrintedAndABoundedRunKeepsFlinksHeartbeat(@TempDir Path dir) {
+        Map<String, String> keys = Map.of("input.path", dir.resolve("raw").toString(),
+                "output.lake.path", dir.resolve("lake").toString(), "output.dead-letter.path", dir.resolve("dead-letter").toString());
         // A continuous run's progress comes from the accumulators that tasks send with their heartbeats.
-        Configuration cluster = LocalRunner.cluster(JobConfig.fromMap(Map.of("input.path", dir.resolve("raw").toString(),
-                "output.lake.path", dir.resolve("lake").toString(), "output.dead-letter.path", dir.resolve("dead-letter").toString())));
+        Configuration continuous = LocalRunner.cluster(JobConfig.fromMap(keys));
+        assertThat(continuous.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)).isLessThan(LocalRunner.PROGRESS_EVERY);
+        assertThat(continuous.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT)).isGreaterThan(continuous.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL));
 
-        assertThat(cluster.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)).isLessThan(LocalRunner.PROGRESS_EVERY);
-        assertThat(cluster.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT)).isGreaterThan(cluster.get(HeartbeatManagerOptions.HEARTBEAT_INTERVAL));
+        // A bounded run prints its accounting once, from the job's result.
+        Map<String, String> bounded = new HashMap<>(keys);
+        bounded.put("input.mode", "bounded");
+        assertThat(LocalRunner.cluster(JobConfig.fromMap(bounded)).contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)).isFalse();
     }
 
     @Test
