@@ -22,13 +22,13 @@ import java.util.function.Supplier;
 /**
  * Reads the raw objects one split at a time, as Flink's {@code FileSourceReader} does (asking for
  * another object when one ends, checkpointing the position in the current one) but with the next
- * object already assigned while one is read, and with a fetcher
- * manager that finds its running fetcher without a race. Flink 1.20's
- * {@link SingleThreadFetcherManager} asks whether its fetcher map is empty and then takes the first
- * value; when the next object arrives just as the reader shuts down its idle fetcher, and the
- * fetcher's thread is still removing itself from the map, the map is not empty but has no value,
- * and the task fails with {@code NoSuchElementException} (FLINK-36146). One reader asks for a new
- * object after every one it finishes, so this job meets that moment hundreds of times per run.
+ * object already assigned while one is read, and with a fetcher manager that finds its running
+ * fetcher without a race. Flink 1.20's {@link SingleThreadFetcherManager} asks whether its fetcher
+ * map is empty and then takes the first value; when the next object arrives just as the reader
+ * shuts down its idle fetcher, and the fetcher's thread is still removing itself from the map, the
+ * map is not empty but has no value, and the task fails with {@code NoSuchElementException}
+ * (FLINK-36146). One reader asks for a new object after every one it finishes, so this job meets
+ * that moment hundreds of times per run (less often now that the next object is usually there).
  */
 final class RawObjectReader extends SingleThreadMultiplexSourceReaderBase<
         RecordAndPosition<RawRecord>, RawRecord, RawObjectSplit, FileSourceSplitState<RawObjectSplit>> {
