@@ -245,6 +245,42 @@ class LocalRunnerTest {
                 + " -> BALANCED \\(objects read [0-9]+, PII fields removed [0-9]+\\)"));
     }
 
+    /**
+     * The README's own spelling, folders relative to where the command runs: run again, it writes
+     * nothing. Listings name objects by absolute path, so before the paths were made absolute the
+     * lake's ledger matched none of them and the second run wrote every event a second time.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void withRelativeFoldersASecondRunWritesNothingAgain(@TempDir Path dir) throws Exception {
+        FirehoseLocalWriter.withDefaults(dir.resolve("data/raw"), 9).write(TrafficGenerator.generate(GeneratorSettings.defaults().seed(9)
+                .records(1000).days(1).start(Instant.parse("2026-03-01T00:00:00Z"))));
+        String[] args = {"--input.path", "./data/raw", "--output.lake.path", "./data/lake", "--output.dead-letter.path", "data/dead-letter",
+                "--checkpoint.dir", "data/checkpoints", "--input.mode", "bounded", "--web-ui.enabled", "false"};
+
+        ProcessLines first = ProcessLines.of(startRunner(dir, args));
+        List<Path> lakeFiles = files(dir.resolve("data/lake"));
+        ProcessLines second = ProcessLines.of(startRunner(dir, args));
+
+        assertThat(first.exitCode).as("%s", first.lines).isZero();
+        Matcher wrote = Pattern.compile("ACCOUNTING in=1000 = written (\\d+) \\+ duplicates (\\d+) \\+ dead-lettered (\\d+) .*BALANCED.*")
+                .matcher(first.lines.stream().filter(l -> l.startsWith("ACCOUNTING")).findFirst().orElse(""));
+        assertThat(wrote.matches()).as("%s", first.lines).isTrue();
+        assertThat(Long.parseLong(wrote.group(1))).isGreaterThan(900);
+        assertThat(Long.parseLong(wrote.group(3))).as("the default traffic has bad records").isPositive();
+        assertThat(second.exitCode).as("%s", second.lines).isZero();
+        assertThat(second.lines).anyMatch(l -> l.startsWith("ACCOUNTING in=1000 = written 0 + duplicates " + wrote.group(2)
+                + " + dead-lettered 0 + written by an earlier run " + (Long.parseLong(wrote.group(1)) + Long.parseLong(wrote.group(3))) + " -> BALANCED"));
+        assertThat(files(dir.resolve("data/lake"))).as("no lake file added").isEqualTo(lakeFiles);
+        assertThat(dir.resolve("data/checkpoints")).isDirectory();
+    }
+
+    private static List<Path> files(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).sorted().collect(java.util.stream.Collectors.toList());
+        }
+    }
+
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void onAJavaWhereHadoopCannotRunS3PathsAreOneLineAndExitCode2(@TempDir Path dir) throws Exception {

@@ -30,9 +30,10 @@ class JobConfigTest {
         nested.put("output.lake.path", "./data/raw/../raw/lake/");
         nested.put("output.dead-letter.path", "data/raw/dead-letter");
 
+        String raw = java.nio.file.Paths.get("data/raw").toAbsolutePath().toString();
         assertThatThrownBy(() -> JobConfig.fromMap(nested)).isInstanceOf(ConfigException.class).hasMessageContainingAll(
-                "input.path='data/raw': must not overlap output.lake.path",
-                "input.path='data/raw': must not overlap output.dead-letter.path, or the job would read its dead letters as raw objects");
+                "input.path='" + raw + "': must not overlap output.lake.path",
+                "input.path='" + raw + "': must not overlap output.dead-letter.path, or the job would read its dead letters as raw objects");
 
         Map<String, String> deadLettersInLake = new HashMap<>(minimal());
         deadLettersInLake.put("output.dead-letter.path", "s3://lake-bucket/events/dead-letter");
@@ -43,6 +44,25 @@ class JobConfigTest {
         sharedPrefix.put("output.dead-letter.path", "s3://lake-bucket/events-dead-letters");
         assertThat(JobConfig.fromMap(sharedPrefix).deadLetterPath).as("a shared name prefix is not nesting")
                 .isEqualTo("s3://lake-bucket/events-dead-letters");
+    }
+
+    /**
+     * Listings name objects by absolute path: a root kept relative would match none of them, and a
+     * second run over the same folders would write everything again (the ledger finding nothing).
+     */
+    @Test
+    void aLocalFolderWithoutSchemeIsMadeAbsoluteAgainstTheWorkingDirectoryAndUrisStayAsGiven() {
+        Map<String, String> m = new HashMap<>();
+        m.put("input.path", "./data/raw/");
+        m.put("output.lake.path", "data/x/../lake");
+        m.put("output.dead-letter.path", "file:///data/dead-letter");
+        JobConfig c = JobConfig.fromMap(m);
+
+        java.nio.file.Path here = java.nio.file.Paths.get("").toAbsolutePath();
+        assertThat(c.inputPath).isEqualTo(here.resolve("data/raw").toString());
+        assertThat(c.lakePath).isEqualTo(here.resolve("data/lake").toString());
+        assertThat(c.deadLetterPath).isEqualTo("file:///data/dead-letter");
+        assertThat(JobConfig.fromMap(minimal()).lakePath).isEqualTo("s3://lake-bucket/events");
     }
 
     @Test
