@@ -169,9 +169,12 @@ class DocumentedCommandsIT {
         return s;
     }
 
-    /** The docs' {@code ./data} (and the S3 placeholders of the replay example) as the test's own folder. */
+    /**
+     * The docs' {@code ./data} (and the S3 placeholders of the replay example) as the test's own
+     * folder, still relative where the docs' path is: the commands run from the repository's root.
+     */
     private static String inTestFolders(String text, Path data) {
-        return text.replace("$PWD/data", data.toString()).replace("./data/", data + "/")
+        return text.replace("$PWD/data", data.toString()).replace("./data/", ROOT.relativize(data) + "/")
                 .replace("s3://<lake>/dead-letter", data.resolve("dead-letter").toString())
                 .replace("s3://<raw>/firehose", data.resolve("raw").toString());
     }

@@ -65,7 +65,7 @@ public final class JobConfig implements Serializable {
     }
 
     private static Key<String> required(String name, String accepts) {
-        return new Key<>(name, null, accepts, true, JobConfig::path);
+        return new Key<>(name, null, accepts, true, JobConfig::location);
     }
 
     public static final Key<String> INPUT_PATH = required("input.path", "a folder or URI");
@@ -364,21 +364,23 @@ public final class JobConfig implements Serializable {
 
     // ---- value parsers ---------------------------------------------------------------------
 
-    /**
-     * A location without a trailing slash; a local folder given without a scheme is made absolute
-     * against the working directory at start-up. Everything that compares locations (the lake's
-     * ledger of what it holds, the Firehose hour folders) sees absolute paths from listings, so a
-     * relative root such as {@code ./data/raw} would match none of them.
-     */
     private static String path(String v) {
         String p = v.trim();
         if (p.isEmpty()) {
             throw new IllegalArgumentException();
         }
-        if (!p.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-            p = java.nio.file.Paths.get(p).toAbsolutePath().normalize().toString();
-        }
         return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+
+    /**
+     * An input or output location: a local folder given without a scheme is made absolute against
+     * the working directory at start-up. What compares locations (the lake's ledger of what it
+     * holds, the Firehose hour folders) gets absolute paths from listings, so a relative root such
+     * as {@code ./data/raw} would match none of them.
+     */
+    private static String location(String v) {
+        String p = path(v);
+        return p.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") ? p : java.nio.file.Paths.get(p).toAbsolutePath().normalize().toString();
     }
 
     private static String httpUrl(String v) {

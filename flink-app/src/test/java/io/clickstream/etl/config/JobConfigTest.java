@@ -51,17 +51,19 @@ class JobConfigTest {
      * second run over the same folders would write everything again (the ledger finding nothing).
      */
     @Test
-    void aLocalFolderWithoutSchemeIsMadeAbsoluteAgainstTheWorkingDirectoryAndUrisStayAsGiven() {
+    void aLocalInputOrOutputFolderWithoutSchemeIsMadeAbsoluteAgainstTheWorkingDirectoryAndUrisStayAsGiven() {
         Map<String, String> m = new HashMap<>();
         m.put("input.path", "./data/raw/");
         m.put("output.lake.path", "data/x/../lake");
         m.put("output.dead-letter.path", "file:///data/dead-letter");
+        m.put("resume.from", "latest");
         JobConfig c = JobConfig.fromMap(m);
 
         java.nio.file.Path here = java.nio.file.Paths.get("").toAbsolutePath();
         assertThat(c.inputPath).isEqualTo(here.resolve("data/raw").toString());
         assertThat(c.lakePath).isEqualTo(here.resolve("data/lake").toString());
         assertThat(c.deadLetterPath).isEqualTo("file:///data/dead-letter");
+        assertThat(c.resumeFrom).as("a word, not a folder").isEqualTo("latest");
         assertThat(JobConfig.fromMap(minimal()).lakePath).isEqualTo("s3://lake-bucket/events");
     }
 
