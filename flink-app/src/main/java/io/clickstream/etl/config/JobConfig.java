@@ -380,7 +380,9 @@ public final class JobConfig implements Serializable {
      */
     private static String location(String v) {
         String p = path(v);
-        return p.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") ? p : java.nio.file.Paths.get(p).toAbsolutePath().normalize().toString();
+        String location = p.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") ? p : java.nio.file.Paths.get(p).toAbsolutePath().normalize().toString();
+        new org.apache.flink.core.fs.Path(location); // refuses what Flink cannot read, such as file:raw (a relative path in a URI)
+        return location;
     }
 
     private static String httpUrl(String v) {

@@ -122,11 +122,14 @@ public final class ReplayDeadLetters {
         if (values[0] == null || values[1] == null) {
             problems.add(USAGE);
         }
-        if (values[0] != null) {
+        if (values[0] != null && readable("--dead-letters", values[0], problems)) {
             Path root = new Path(values[0]);
             if (!root.getFileSystem().exists(root)) {
                 problems.add("--dead-letters '" + values[0] + "': no such folder (the job's output.dead-letter.path)");
             }
+        }
+        if (values[1] != null) {
+            readable("--to", values[1], problems);
         }
         if (values[2] != null && Arrays.stream(FailureType.values()).map(FailureType::folderName).noneMatch(values[2]::equals)) {
             problems.add("--type '" + values[2] + "': expected one of "
@@ -143,6 +146,17 @@ public final class ReplayDeadLetters {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return values;
+    }
+
+    /** Whether Flink can read {@code location} as a path; if not, says so (a relative path in a URI, such as {@code file:raw}). */
+    private static boolean readable(String option, String location, List<String> problems) {
+        try {
+            new Path(location);
+            return true;
+        } catch (IllegalArgumentException e) {
+            problems.add(option + " '" + location + "': not a folder or URI (" + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
+            return false;
+        }
     }
 
     /** Replays the dead letters under {@code root} (optionally one failure type and processing date). */

@@ -65,6 +65,10 @@ class JobConfigTest {
         assertThat(c.deadLetterPath).isEqualTo("file:///data/dead-letter");
         assertThat(c.resumeFrom).as("a word, not a folder").isEqualTo("latest");
         assertThat(JobConfig.fromMap(minimal()).lakePath).isEqualTo("s3://lake-bucket/events");
+
+        m.put("input.path", "file:data/raw");
+        assertThatThrownBy(() -> JobConfig.fromMap(m)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactly("input.path='file:data/raw': expected a folder or URI"));
     }
 
     @Test

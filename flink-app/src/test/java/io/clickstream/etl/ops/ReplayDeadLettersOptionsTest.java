@@ -33,5 +33,9 @@ class ReplayDeadLettersOptionsTest {
                         "--date '2026-13-01': expected a date as YYYY-MM-DD"));
         assertThatThrownBy(() -> ReplayDeadLetters.options("--dead-letters", dir.toString(), "--to"))
                 .hasMessage("--to needs a value\n" + ReplayDeadLetters.USAGE);
+        assertThatThrownBy(() -> ReplayDeadLetters.options("--dead-letters", "file:dead-letter", "--to", "file:raw"))
+                .hasMessage(String.join("\n",
+                        "--dead-letters 'file:dead-letter': not a folder or URI (Relative path in absolute URI: file:dead-letter)",
+                        "--to 'file:raw': not a folder or URI (Relative path in absolute URI: file:raw)"));
     }
 }

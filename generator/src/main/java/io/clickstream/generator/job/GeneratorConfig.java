@@ -59,7 +59,7 @@ public final class GeneratorConfig implements Serializable {
     private static final String SHARE = "a share from 0 to 1";
 
     public static final Key<Target> TARGET = key("target", "local", "local or firehose", v -> Target.valueOf(v.trim().toUpperCase(Locale.ROOT)));
-    public static final Key<String> OUTPUT_PATH = key("output.path", "data/raw", "a folder", String::trim);
+    public static final Key<String> OUTPUT_PATH = key("output.path", "data/raw", "a local folder or a file:/// URI", GeneratorConfig::folder);
     public static final Key<String> FIREHOSE_STREAM = key("firehose.stream", null, "a delivery stream name", String::trim);
     public static final Key<String> FIREHOSE_REGION = key("firehose.region", null, "an AWS region such as eu-west-1", String::trim);
     public static final Key<String> FIREHOSE_ENDPOINT = key("firehose.endpoint", null, "an http:// or https:// URL", GeneratorConfig::url);
@@ -225,6 +225,25 @@ public final class GeneratorConfig implements Serializable {
             throw new IllegalArgumentException();
         }
         return mode.equals("live");
+    }
+
+    /**
+     * A local folder; {@code file:///...} (the job's spelling of a local input) as the folder it
+     * names. Any other scheme is refused: the local target writes files, and {@code s3://b/raw}
+     * would otherwise become a folder named {@code s3:} in the working directory.
+     */
+    private static String folder(String v) {
+        String s = v.trim();
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException();
+        }
+        if (s.startsWith("file:")) {
+            return java.nio.file.Paths.get(java.net.URI.create(s)).toString();
+        }
+        if (s.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+            throw new IllegalArgumentException();
+        }
+        return s;
     }
 
     private static String url(String v) {

@@ -191,6 +191,17 @@ class GeneratorJobTest {
     }
 
     @Test
+    void theOutputIsALocalFolderAndAFileUriNamesOne() {
+        assertThat(GeneratorConfig.fromMap(Map.of("output.path", "file:///tmp/raw")).outputPath).isEqualTo("/tmp/raw");
+        assertThat(GeneratorConfig.fromMap(Map.of("output.path", " ./data/raw ")).outputPath).isEqualTo("./data/raw");
+        // Before: a folder "s3:" in the working directory, and "file:" with the rest below it.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GeneratorConfig.fromMap(Map.of("output.path", "s3://raw-bucket/firehose")))
+                .hasMessageContaining("output.path='s3://raw-bucket/firehose': expected a local folder or a file:/// URI");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GeneratorConfig.fromMap(Map.of("output.path", "file:raw")))
+                .hasMessageContaining("output.path='file:raw': expected a local folder or a file:/// URI");
+    }
+
+    @Test
     void durationsNeedTheirUnit() {
         // Read by Flink as milliseconds: 600 meant as seconds would send for 0.6 s.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GeneratorConfig.fromMap(Map.of(
