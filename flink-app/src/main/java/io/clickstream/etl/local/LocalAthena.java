@@ -377,9 +377,29 @@ public final class LocalAthena implements AutoCloseable {
         EntryPoint.run(() -> runCommand(args));
     }
 
+    /**
+     * A table's folder: a local path, or a {@code file:} URI as the job's paths may be spelled.
+     * Another scheme is a problem, not an empty table: Trino here reads local files only, and
+     * {@code s3://bucket/lake} would be looked up as a local folder {@code s3:/bucket/lake}.
+     */
+    static Path localFolder(String option, String value, List<String> problems) {
+        try {
+            if (value.startsWith("file:")) {
+                return Paths.get(java.net.URI.create(value));
+            }
+            if (!value.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+                return Paths.get(value);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(option + " " + value + ": expected a local folder or a file:/// URI (on AWS, run the queries in Athena)");
+        return null;
+    }
+
     private static void runCommand(String[] args) throws Exception {
-        Path lake = Paths.get("data/lake");
-        Path deadLetters = Paths.get("data/dead-letter");
+        String lakeArg = "data/lake";
+        String deadLettersArg = "data/dead-letter";
         Path dist = Paths.get("flink-app/target/trino-dist");
         Path work = Paths.get("flink-app/target/trino-run");
         List<Path> queries = new ArrayList<>();
@@ -401,8 +421,8 @@ public final class LocalAthena implements AutoCloseable {
                             "  --keep              leave Trino running afterwards",
                             ""));
                     return;
-                case "--lake": lake = Paths.get(args[++i]); break;
-                case "--dead-letters": deadLetters = Paths.get(args[++i]); break;
+                case "--lake": lakeArg = args[++i]; break;
+                case "--dead-letters": deadLettersArg = args[++i]; break;
                 case "--queries": folder = Paths.get(args[++i]); break;
                 case "--query": queries.add(Paths.get(args[++i])); break;
                 case "--trino-dist": dist = Paths.get(args[++i]); break;
@@ -415,7 +435,10 @@ public final class LocalAthena implements AutoCloseable {
             }
         }
         // Before Trino's start (15 s and more): a mistyped path is one line at once.
-        List<String> problems = queryProblems(queries, folder);
+        List<String> problems = new ArrayList<>();
+        Path lake = localFolder("--lake", lakeArg, problems);
+        Path deadLetters = localFolder("--dead-letters", deadLettersArg, problems);
+        problems.addAll(queryProblems(queries, folder));
         if (!problems.isEmpty()) {
             problems.forEach(System.err::println);
             System.exit(2);

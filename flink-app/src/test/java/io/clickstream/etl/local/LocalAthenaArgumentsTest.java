@@ -22,6 +22,21 @@ class LocalAthenaArgumentsTest {
     }
 
     @Test
+    void theTablesAreLocalFoldersGivenAsPathsOrFileUris() {
+        List<String> problems = new java.util.ArrayList<>();
+
+        assertThat(LocalAthena.localFolder("--lake", "data/lake", problems)).isEqualTo(java.nio.file.Paths.get("data/lake"));
+        assertThat(LocalAthena.localFolder("--lake", "file:///data/lake", problems)).isEqualTo(java.nio.file.Paths.get("/data/lake"));
+        assertThat(problems).isEmpty();
+        // Before: an empty table over a local folder "s3:/lake-bucket/events", exit code 0.
+        assertThat(LocalAthena.localFolder("--lake", "s3://lake-bucket/events", problems)).isNull();
+        assertThat(LocalAthena.localFolder("--dead-letters", "file:dead-letter", problems)).isNull();
+        assertThat(problems).containsExactly(
+                "--lake s3://lake-bucket/events: expected a local folder or a file:/// URI (on AWS, run the queries in Athena)",
+                "--dead-letters file:dead-letter: expected a local folder or a file:/// URI (on AWS, run the queries in Athena)");
+    }
+
+    @Test
     void aQueryFolderMustExistAndHoldSqlFiles(@TempDir Path dir) throws Exception {
         assertThat(LocalAthena.queryProblems(List.of(), dir.resolve("nowhere")))
                 .containsExactly("--queries " + dir.resolve("nowhere") + ": no such folder");
