@@ -109,13 +109,30 @@ public final class LocalRunner {
         FileSystem.initialize(conf, null);
     }
 
-    /** Where local checkpoints go: {@code checkpoint.dir}, or a folder under the temp directory. */
+    /**
+     * Where local checkpoints go: {@code checkpoint.dir}, or the lake's own folder under the temp
+     * directory. Own, because {@code resume.from latest} takes the newest state in the folder: with
+     * one folder for every pipeline it took whichever ran last, and a job resumed from another
+     * one's state takes its own raw objects for new and writes them again.
+     */
     static String checkpointDir(JobConfig config) {
         if (config.checkpointDir == null) {
-            return location(Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints"));
+            return location(Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints", lakeFolder(config.lakePath)));
         }
         // Flink wants a scheme; a plain folder is meant as a local one.
         return config.checkpointDir.contains(":/") ? config.checkpointDir : location(Paths.get(config.checkpointDir));
+    }
+
+    /** A folder name for one lake: its last path segment, readable, and a hash of its whole location. */
+    static String lakeFolder(String lakePath) {
+        String trimmed = lakePath.replaceAll("/+$", "");
+        String name = trimmed.substring(trimmed.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(lakePath.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return name.substring(0, Math.min(name.length(), 40)) + "-" + String.format("%08x", java.nio.ByteBuffer.wrap(digest).getInt());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     /**

@@ -197,6 +197,36 @@ class LocalRunnerTest {
     }
 
     @Test
+    void eachLakeHasItsOwnDefaultCheckpointFolderSoThatResumingTheLatestNeverTakesAnotherPipelinesState(@TempDir Path dir) throws Exception {
+        Map<String, String> keys = new HashMap<>(Map.of("input.path", dir.resolve("raw").toString(),
+                "output.lake.path", dir.resolve("lake").toString(), "output.dead-letter.path", dir.resolve("dead-letter").toString()));
+        String first = LocalRunner.checkpointDir(JobConfig.fromMap(keys));
+        String again = LocalRunner.checkpointDir(JobConfig.fromMap(keys));
+        keys.put("output.lake.path", dir.resolve("other/lake").toString());
+        String other = LocalRunner.checkpointDir(JobConfig.fromMap(keys));
+
+        String shared = LocalRunner.location(Paths.get(System.getProperty("java.io.tmpdir"), "clickstream-etl-checkpoints"));
+        assertThat(first).isEqualTo(again).startsWith(shared + "/lake-").isNotEqualTo(other);
+        assertThat(other).startsWith(shared + "/lake-");
+        assertThat(LocalRunner.lakeFolder("s3://lake-bucket/my events/")).matches("my_events-[0-9a-f]{8}");
+        assertThat(LocalRunner.lakeFolder("s3://lake-bucket")).matches("lake-bucket-[0-9a-f]{8}");
+
+        // A state of another lake's pipeline beside it is not the latest of this one.
+        Path otherRoot = Paths.get(new org.apache.flink.core.fs.Path(other).toUri());
+        assertThat(otherRoot).as("a folder of this test's own lake").doesNotExist();
+        Path otherState = Files.createDirectories(otherRoot.resolve("savepoints/savepoint-1"));
+        Files.writeString(otherState.resolve("_metadata"), "x");
+        try {
+            assertThat(LocalRunner.latestState(first)).isEmpty();
+            assertThat(LocalRunner.latestState(other)).contains(LocalRunner.location(otherState));
+        } finally {
+            try (java.util.stream.Stream<Path> made = Files.walk(otherRoot)) {
+                made.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void pathsPrintedForAShellAreQuotedOnlyWhenTheyNeedIt() {
         assertThat(LocalRunner.shellWord("file:/data/checkpoints/savepoints/savepoint-1a2b-3c")).isEqualTo("file:/data/checkpoints/savepoints/savepoint-1a2b-3c");
         assertThat(LocalRunner.shellWord("file:/home/anna/my data/savepoint-1")).isEqualTo("'file:/home/anna/my data/savepoint-1'");
