@@ -1,5 +1,7 @@
 package io.clickstream.etl.source;
 
+import io.clickstream.etl.sink.LakeLedger;
+
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.FileSourceSplitSerializer;
 import org.apache.flink.connector.file.src.PendingSplitsCheckpoint;
@@ -15,6 +17,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What object discovery checkpoints: objects found but not yet handed to the reader, the objects it
@@ -37,6 +40,19 @@ public final class DiscoveryState {
 
     static DiscoveryState empty() {
         return new DiscoveryState(List.of(), Map.of(), NEVER);
+    }
+
+    /**
+     * An object this state names, when it names some and none of them below {@code root}: then it
+     * is the state of another input (another pipeline's savepoint, or {@code input.path} changed
+     * since), under which every object of this input would be new and written again.
+     */
+    Optional<String> objectOfAnotherInput(Path root) {
+        String folder = LakeLedger.folder(root);
+        List<String> keys = new ArrayList<>(remembered.keySet());
+        pending.forEach(split -> keys.add(split.path().toString()));
+        return keys.isEmpty() || keys.stream().anyMatch(key -> LakeLedger.below(folder, key) != null)
+                ? Optional.empty() : Optional.of(keys.get(0));
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -135,6 +136,8 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
     private final Counter listRequests;
     /** Read by the listing thread to decide whether a round sweeps. */
     private volatile long lastSweepStart;
+    /** An object of the restored state's, when that state is of another input root (checked as the enumerator starts). */
+    private final Optional<String> foreignState;
     /** Set until the first listing of a start without state has read the ledger. */
     private volatile boolean ledgerPending;
     private long prunedAtWindow = Long.MIN_VALUE;
@@ -153,6 +156,7 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
         this.layout = new FirehoseKeyLayout(root);
         this.rootFolder = LakeLedger.folder(root);
         this.ledgerPending = freshStart && settings.lake != null;
+        this.foreignState = state.objectOfAnotherInput(root);
         this.pending.addAll(state.pending);
         this.remembered = new HashMap<>(state.remembered);
         this.lastSweepStart = state.lastSweepStart;
@@ -164,6 +168,12 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
 
     @Override
     public void start() {
+        foreignState.ifPresent(other -> {
+            throw new IllegalStateException("The saved state is of another input: it names raw objects such as " + other
+                    + ", none under input.path " + root + " (another pipeline's savepoint, or input.path changed). Resumed, the job"
+                    + " would take every object under input.path for new and write it again. Start without saved state"
+                    + " (what the lake already holds is then not written again), or resume with the input.path the state was made with.");
+        });
         if (!settings.bounded) {
             context.callAsync(this::list, this::handOut, 0, settings.intervalMillis);
         } else if (lastSweepStart == DiscoveryState.NEVER) {

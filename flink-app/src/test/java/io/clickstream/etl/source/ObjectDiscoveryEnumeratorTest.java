@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ObjectDiscoveryEnumeratorTest {
 
@@ -242,6 +243,29 @@ class ObjectDiscoveryEnumeratorTest {
         round(restored);
         drain(restored, context);
         assertThat(names(context.assigned)).containsExactly("s-1-a.gz", "s-1-b.gz");
+    }
+
+    /**
+     * Restored under another root (another pipeline's savepoint, input.path changed), every object
+     * there would be new and written again: the enumerator fails the start with the reason instead.
+     */
+    @Test
+    void refusesToStartFromTheStateOfAnotherInputRoot() throws Exception {
+        land("2026/01/01/00/s-1-a.gz", now);
+        RecordingEnumeratorContext context = new RecordingEnumeratorContext();
+        ObjectDiscoveryEnumerator enumerator = enumerator(context, continuous(), DiscoveryState.empty());
+        round(enumerator);
+        DiscoveryState state = enumerator.snapshotState(1);
+        Path otherRoot = new Path(dir.resolve("other-raw").toUri());
+
+        ObjectDiscoveryEnumerator elsewhere = new ObjectDiscoveryEnumerator(context, otherRoot, continuous(), state, false, () -> now);
+        assertThatThrownBy(elsewhere::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("The saved state is of another input: it names raw objects such as "
+                        + new Path(root(), "2026/01/01/00/s-1-a.gz") + ", none under input.path " + otherRoot);
+        // Past the check, a start schedules its listings (which this test context refuses to run).
+        assertThatThrownBy(enumerator(context, continuous(), state)::start).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(new ObjectDiscoveryEnumerator(context, otherRoot, continuous(), DiscoveryState.empty(), false, () -> now)::start)
+                .as("nothing saved, nothing to compare").isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
