@@ -129,7 +129,7 @@ public final class LocalRunner {
         String name = trimmed.substring(trimmed.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(lakePath.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return name.substring(0, Math.min(name.length(), 40)) + "-" + String.format("%08x", java.nio.ByteBuffer.wrap(digest).getInt());
+            return name.substring(0, Math.min(name.length(), 40)) + "-" + String.format(java.util.Locale.ROOT, "%08x", java.nio.ByteBuffer.wrap(digest).getInt());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }
