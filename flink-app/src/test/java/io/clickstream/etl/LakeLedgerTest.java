@@ -2,6 +2,7 @@ package io.clickstream.etl;
 
 import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.sink.LakeLedger;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,44 @@ class LakeLedgerTest {
         input.assertExactlyOnce(out);
         assertThat(second.alreadyWritten).isEqualTo(first.written + first.deadLettered());
         assertThat(second.balanced()).as(second.toString()).isTrue();
+    }
+
+    /**
+     * Files no run of the job wrote, in the lake's and the dead letters' folders, are skipped by the
+     * start without state, not fatal to it. Before, one file named .parquet that was none failed
+     * every start ("Could not list the raw objects", the file unnamed), and a continuous run waited
+     * for ever.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void filesTheJobDidNotWriteDoNotStopAStartWithoutState() throws Exception {
+        RecoveryFixture input = new RecoveryFixture(dir, 64, 3_000);
+        Path out = dir.resolve("out");
+        Accounting first = run(input.config(out, "bounded"));
+        Path partition;
+        try (Stream<Path> parts = Files.walk(out.resolve("lake"))) {
+            partition = parts.filter(p -> p.getFileName().toString().startsWith("day=")).findFirst().orElseThrow();
+        }
+        Files.writeString(partition.resolve("copied-by-hand.snappy.parquet"), "not parquet");
+        Files.write(partition.resolve("empty.parquet"), new byte[0]);
+        Files.writeString(out.resolve("dead-letter/README.txt"), "what these files are");
+        Files.writeString(out.resolve("dead-letter/broken.json.gz"), "no gzip");
+        Map<String, Long> files = files(out);
+
+        Accounting second = run(input.config(out, "bounded"));
+
+        assertThat(second.written).isZero();
+        assertThat(second.deadLettered()).isZero();
+        assertThat(second.alreadyWritten).isEqualTo(first.written + first.deadLettered()).isPositive();
+        assertThat(files(out)).isEqualTo(files);
+        LakeLedger.Held held = LakeLedger.read(new org.apache.flink.core.fs.Path(out.resolve("lake").toUri()),
+                new org.apache.flink.core.fs.Path(out.resolve("dead-letter").toUri()), new org.apache.flink.core.fs.Path(input.raw.toUri()),
+                java.util.Set.of(), 0);
+        assertThat(held.unreadable).hasSize(4)
+                .anyMatch(f -> f.contains("copied-by-hand.snappy.parquet: is not a Parquet file"))
+                .anyMatch(f -> f.contains("empty.parquet: is not a Parquet file"))
+                .anyMatch(f -> f.contains("README.txt: "))
+                .anyMatch(f -> f.contains("broken.json.gz: Not in GZIP format"));
     }
 
     @Test

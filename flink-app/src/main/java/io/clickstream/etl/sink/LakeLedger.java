@@ -78,6 +78,8 @@ public final class LakeLedger {
     public static final class Held {
         public final Map<String, BitSet> lake = new HashMap<>();
         public final Map<String, BitSet> deadLetters = new HashMap<>();
+        /** Visible files that are not what their names say (no Parquet file, no GZIP, no JSON), with why. */
+        public final List<String> unreadable = new ArrayList<>();
 
         /** How many records the two hold together. */
         public long records() {
@@ -97,6 +99,13 @@ public final class LakeLedger {
      * The positions that visible lake files and dead letters modified at or after {@code since} hold
      * of the given objects, keyed as {@code objects} are: by the object's path below {@code inputRoot},
      * so that {@code s3://} and {@code s3a://} spellings of one root agree.
+     *
+     * <p>A file that is not what its name says (a {@code .parquet} that is no Parquet file, a dead
+     * letter that is no GZIP or JSON: a copy gone wrong, a tool's leftover) is listed in
+     * {@link Held#unreadable} and skipped: the job commits only whole files, so it is none of its
+     * own, and whatever it held is not readable in the table either. Failing to read a file is
+     * thrown, as storage can fail for a moment, and skipping a readable file would write its records
+     * again.
      */
     public static Held read(Path lake, Path deadLetters, Path inputRoot, Set<String> objects, long since) throws IOException {
         String root = folder(inputRoot);
@@ -108,6 +117,10 @@ public final class LakeLedger {
             String footer;
             try (ParquetFileReader reader = ParquetFileReader.open(ClickEventParquetReader.inputFile(file.getPath()))) {
                 footer = reader.getFooter().getFileMetaData().getKeyValueMetaData().get(FOOTER_KEY);
+            } catch (RuntimeException notParquet) {
+                // parquet-mr's "is not a Parquet file" (no magic number, too short); I/O failures are IOExceptions
+                held.unreadable.add(file.getPath() + ": " + notParquet.getMessage().replaceFirst("^\\S*ParquetInputFile@\\w+ ", ""));
+                continue;
             }
             decode(footer).forEach((object, positions) -> {
                 String key = below(root, object);
@@ -118,11 +131,16 @@ public final class LakeLedger {
         }
         JsonFactory json = new JsonFactory();
         for (FileStatus file : visibleFiles(deadLetters, since)) {
+            Map<String, BitSet> positions = new HashMap<>();
             try (BufferedReader lines = reader(file.getPath())) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    deadLetter(json, line, root, objects, held.deadLetters);
+                    deadLetter(json, line, root, objects, positions);
                 }
+            } catch (java.util.zip.ZipException | java.io.EOFException | com.fasterxml.jackson.core.JsonProcessingException notDeadLetters) {
+                held.unreadable.add(file.getPath() + ": " + notDeadLetters.getMessage());
+                continue;
             }
+            positions.forEach((object, p) -> held.deadLetters.merge(object, p, LakeLedger::or));
         }
         return held;
     }

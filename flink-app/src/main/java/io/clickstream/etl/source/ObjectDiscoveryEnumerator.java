@@ -213,6 +213,10 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
             return new LakeLedger.Held();
         }
         LakeLedger.Held held = LakeLedger.read(settings.lake, settings.deadLetters, root, keys, oldest - MARGIN_MILLIS);
+        for (String file : held.unreadable) {
+            LOG.warn("Reading what the lake and the dead letters hold, skipped {} (no file the job writes, and none Athena can read:"
+                    + " move it out of output.lake.path or output.dead-letter.path)", file);
+        }
         LOG.info("Started without saved state: the lake and the dead letters already hold {} records of {} of the {} objects found; "
                 + "those records are read but not written again, and the lake's are remembered for deduplication "
                 + "(input.reprocess=true writes them again)", held.records(), held.objects(), keys.size());
