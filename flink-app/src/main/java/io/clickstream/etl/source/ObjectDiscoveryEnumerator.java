@@ -149,6 +149,12 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
      */
     public ObjectDiscoveryEnumerator(SplitEnumeratorContext<RawObjectSplit> context, Path root, Settings settings,
                                      DiscoveryState state, boolean freshStart, LongSupplier clock) {
+        this(context, root, settings, state, freshStart, clock, new DiscoveryMetrics(context.metricGroup()));
+    }
+
+    /** With the metrics of the enumerators before it in this job ({@link RawObjectSource} keeps them). */
+    ObjectDiscoveryEnumerator(SplitEnumeratorContext<RawObjectSplit> context, Path root, Settings settings,
+                              DiscoveryState state, boolean freshStart, LongSupplier clock, DiscoveryMetrics metrics) {
         this.context = context;
         this.root = root;
         this.settings = settings;
@@ -160,10 +166,9 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
         this.pending.addAll(state.pending);
         this.remembered = new HashMap<>(state.remembered);
         this.lastSweepStart = state.lastSweepStart;
-        this.lateObjects = context.metricGroup().counter("lateObjects");
-        this.listRequests = context.metricGroup().counter("listRequests");
-        context.metricGroup().gauge("rememberedObjects", remembered::size);
-        context.metricGroup().gauge("pendingObjects", pending::size);
+        this.lateObjects = metrics.lateObjects;
+        this.listRequests = metrics.listRequests;
+        metrics.reportFrom(remembered::size, pending::size);
     }
 
     @Override

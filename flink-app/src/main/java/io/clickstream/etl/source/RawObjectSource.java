@@ -31,6 +31,8 @@ public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, 
     private final Path root;
     private final FirehoseObjectFormat<RawObjectSplit> format;
     private final ObjectDiscoveryEnumerator.Settings discovery;
+    /** Registered with the first enumerator; the same source instance makes the next ones after global failovers. */
+    private transient DiscoveryMetrics metrics;
 
     RawObjectSource(Path root, FirehoseObjectFormat<RawObjectSplit> format, ObjectDiscoveryEnumerator.Settings discovery) {
         this.root = root;
@@ -56,13 +58,20 @@ public final class RawObjectSource implements Source<RawRecord, RawObjectSplit, 
 
     @Override
     public SplitEnumerator<RawObjectSplit, DiscoveryState> createEnumerator(SplitEnumeratorContext<RawObjectSplit> context) {
-        return new ObjectDiscoveryEnumerator(context, root, discovery, DiscoveryState.empty(), true, System::currentTimeMillis);
+        return new ObjectDiscoveryEnumerator(context, root, discovery, DiscoveryState.empty(), true, System::currentTimeMillis, metrics(context));
     }
 
     @Override
     public SplitEnumerator<RawObjectSplit, DiscoveryState> restoreEnumerator(SplitEnumeratorContext<RawObjectSplit> context,
                                                                                DiscoveryState state) {
-        return new ObjectDiscoveryEnumerator(context, root, discovery, state, false, System::currentTimeMillis);
+        return new ObjectDiscoveryEnumerator(context, root, discovery, state, false, System::currentTimeMillis, metrics(context));
+    }
+
+    private DiscoveryMetrics metrics(SplitEnumeratorContext<RawObjectSplit> context) {
+        if (metrics == null) {
+            metrics = new DiscoveryMetrics(context.metricGroup());
+        }
+        return metrics;
     }
 
     @Override

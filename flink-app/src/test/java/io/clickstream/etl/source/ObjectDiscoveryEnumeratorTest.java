@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -266,6 +267,32 @@ class ObjectDiscoveryEnumeratorTest {
         assertThatThrownBy(enumerator(context, continuous(), state)::start).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(new ObjectDiscoveryEnumerator(context, otherRoot, continuous(), DiscoveryState.empty(), false, () -> now)::start)
                 .as("nothing saved, nothing to compare").isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /**
+     * A global failover makes a new enumerator from the same source in the same job: its metrics
+     * are registered once, and report the newest enumerator. Registered again, Flink refused them
+     * with a warning and went on reporting the first enumerator's.
+     */
+    @Test
+    void theEnumeratorsOfOneSourceShareOneSetOfMetricsThatReportsTheNewest() throws Exception {
+        land("2026/01/01/00/s-1-a.gz", now);
+        land("2026/01/01/00/s-1-b.gz", now);
+        RecordingEnumeratorContext context = new RecordingEnumeratorContext();
+        RawObjectSource source = new RawObjectSource(root(), new FirehoseObjectFormat<>(1 << 20, 1024), continuous());
+        ObjectDiscoveryEnumerator first = (ObjectDiscoveryEnumerator) source.createEnumerator(context);
+        round(first);
+        DiscoveryState state = first.snapshotState(1);
+
+        ObjectDiscoveryEnumerator second = (ObjectDiscoveryEnumerator) source.restoreEnumerator(context, state);
+        second.handleSplitRequest(0, "localhost");
+
+        assertThat(context.registered).extracting(Map.Entry::getKey).as("each once")
+                .containsExactlyInAnyOrder("lateObjects", "listRequests", "rememberedObjects", "pendingObjects");
+        assertThat(((org.apache.flink.metrics.Gauge<?>) context.metric("pendingObjects")).getValue())
+                .as("the second's: one of the two handed out (the first still holds both)").isEqualTo(1);
+        assertThat(((org.apache.flink.metrics.Gauge<?>) context.metric("rememberedObjects")).getValue()).isEqualTo(second.snapshotState(2).remembered.size());
+        assertThat(((org.apache.flink.metrics.Counter) context.metric("listRequests")).getCount()).isPositive();
     }
 
     @Test

@@ -19,10 +19,41 @@ import java.util.function.BiConsumer;
 final class RecordingEnumeratorContext implements SplitEnumeratorContext<RawObjectSplit> {
     final List<RawObjectSplit> assigned = new ArrayList<>();
     final Set<Integer> noMoreSplits = new HashSet<>();
+    /** Every metric registered through {@link #metricGroup()}, in order (Flink refuses a second one of a name). */
+    final List<Map.Entry<String, org.apache.flink.metrics.Metric>> registered = new ArrayList<>();
 
     @Override
     public SplitEnumeratorMetricGroup metricGroup() {
-        return UnregisteredMetricsGroup.createSplitEnumeratorMetricGroup();
+        return new Recording();
+    }
+
+    /** The last metric registered under {@code name}. */
+    org.apache.flink.metrics.Metric metric(String name) {
+        return registered.stream().filter(m -> m.getKey().equals(name)).reduce((a, b) -> b).orElseThrow().getValue();
+    }
+
+    private final class Recording extends UnregisteredMetricsGroup implements SplitEnumeratorMetricGroup {
+        @Override
+        public org.apache.flink.metrics.Counter counter(String name) {
+            return counter(name, new org.apache.flink.metrics.SimpleCounter());
+        }
+
+        @Override
+        public <C extends org.apache.flink.metrics.Counter> C counter(String name, C counter) {
+            registered.add(Map.entry(name, counter));
+            return counter;
+        }
+
+        @Override
+        public <T, G extends org.apache.flink.metrics.Gauge<T>> G gauge(String name, G gauge) {
+            registered.add(Map.entry(name, gauge));
+            return gauge;
+        }
+
+        @Override
+        public <G extends org.apache.flink.metrics.Gauge<Long>> G setUnassignedSplitsGauge(G unassignedSplitsGauge) {
+            return unassignedSplitsGauge;
+        }
     }
 
     @Override
