@@ -176,8 +176,8 @@ public final class ObjectDiscoveryEnumerator implements SplitEnumerator<RawObjec
         foreignState.ifPresent(other -> {
             throw new IllegalStateException("The saved state is of another input: it names raw objects such as " + other
                     + ", none under input.path " + root + " (another pipeline's savepoint, or input.path changed). Resumed, the job"
-                    + " would take every object under input.path for new and write it again. Start without saved state"
-                    + " (what the lake already holds is then not written again), or resume with the input.path the state was made with.");
+                    + " would take every object under input.path for new and write it again. Resume with the input.path the state was"
+                    + " made with, or start without saved state (what that writes again: docs/operations.md, \"Starting without saved state\").");
         });
         if (!settings.bounded) {
             context.callAsync(this::list, this::handOut, 0, settings.intervalMillis);
