@@ -88,7 +88,7 @@ public final class GeneratorJob {
         if (local) {
             long written = objects(Paths.get(config.outputPath)) - objectsBefore;
             System.out.printf(Locale.ROOT, "wrote %,d records in %,d object%s to %s in Firehose's layout, %s%n", config.records,
-                    written, written == 1 ? "" : "s", Paths.get(config.outputPath).toAbsolutePath(), seed);
+                    written, written == 1 ? "" : "s", Paths.get(config.outputPath).toAbsolutePath().normalize(), seed);
         } else {
             System.out.printf(Locale.ROOT, "sent %,d records to Firehose stream %s, %s%n", config.records, config.firehoseStream, seed);
         }

@@ -86,8 +86,8 @@ class GeneratorJobTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void saysWhereItWroteHowManyObjectsAndRecordsAndTheSeed(@TempDir Path dir) throws Exception {
         Process run = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-                GeneratorJob.class.getName(), "--target", "local", "--output.path", dir.resolve("raw").toString(), "--records", "700",
-                "--buffer.size", "16kb").redirectErrorStream(true).start();
+                GeneratorJob.class.getName(), "--target", "local", "--output.path", "./raw", "--records", "700",
+                "--buffer.size", "16kb").directory(dir.toFile()).redirectErrorStream(true).start();
         List<String> printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         assertThat(run.waitFor()).as("%s", printed).isZero();
 
@@ -97,6 +97,7 @@ class GeneratorJobTest {
         }
         String last = printed.get(printed.size() - 1);
         assertThat(objects).isGreaterThan(1);
+        // Relative, as the docs spell it: printed as the folder it is, not "..././raw".
         assertThat(last).matches("wrote 700 records in " + objects + " objects to " + java.util.regex.Pattern.quote(dir.resolve("raw").toString())
                 + " in Firehose's layout, seed (\\d+) \\(new for this run; --seed \\1 repeats this traffic\\)");
     }
