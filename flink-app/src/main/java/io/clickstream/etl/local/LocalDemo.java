@@ -232,7 +232,7 @@ public final class LocalDemo {
 
     /** The block a user reads last: where everything is, and what to try next. */
     static String closing(Path data, int webUiPort) {
-        Path root = data.toAbsolutePath();
+        Path root = data.toAbsolutePath().normalize();
         return String.join("\n",
                 "",
                 "Where things are",

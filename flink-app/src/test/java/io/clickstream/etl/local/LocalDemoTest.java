@@ -84,8 +84,9 @@ class LocalDemoTest {
     @Test
     void theClosingBlockSaysWhereThingsAreAndWhatToTryNext(@TempDir Path dir) {
         Path data = dir.resolve("data/demo");
+        Path spelled = dir.resolve("data/../data/./demo"); // as a relative --data with .. may resolve
 
-        List<String> lines = LocalDemo.closing(data, 8081).lines().collect(java.util.stream.Collectors.toList());
+        List<String> lines = LocalDemo.closing(spelled, 8081).lines().collect(java.util.stream.Collectors.toList());
 
         assertThat(lines).contains(
                 "  lake (Snappy Parquet, by event date):   " + data.toAbsolutePath().resolve("lake"),
