@@ -125,9 +125,8 @@ public final class ClickstreamEtlJob {
                 .sinkTo(deadLetters).uid("dead-letter-sink").name("Dead letters (JSON lines)");
     }
 
-    /** Runs the job and, for a bounded run, logs and returns its accounting. */
-    static Accounting executeAndAccount(StreamExecutionEnvironment env, String name) throws Exception {
-        JobExecutionResult result = env.execute(name);
+    /** A finished run's accounting, logged. */
+    static Accounting account(JobExecutionResult result) {
         Accounting accounting = new Accounting(result.getAllAccumulatorResults());
         LOG.info("{}", accounting);
         return accounting;

@@ -12,6 +12,8 @@ import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
 
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -23,6 +25,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -239,13 +242,28 @@ public final class LocalRunner {
         }
         initializeFileSystems(conf, config);
 
+        Finished finished;
         // Closed before the JVM exits: else the cluster's working folder and RPC jar stay in the temp folder.
         try (EmbeddedCluster cluster = new EmbeddedCluster(CLUSTER_SHUTDOWN_TIMEOUT)) {
-            return run(config, cluster.environment(conf), from);
+            finished = run(config, cluster.environment(conf), from);
+        }
+        // After the cluster's shutdown, which waits for the job's own cleanup (it discards the checkpoints of a finished run).
+        removeIfStateless(checkpoints, finished.job);
+        return finished.accounting;
+    }
+
+    /** A run that ended: its job and its accounting. */
+    private static final class Finished {
+        final JobID job;
+        final Accounting accounting;
+
+        Finished(JobID job, Accounting accounting) {
+            this.job = job;
+            this.accounting = accounting;
         }
     }
 
-    private static Accounting run(JobConfig config, StreamExecutionEnvironment env, String from) throws Exception {
+    private static Finished run(JobConfig config, StreamExecutionEnvironment env, String from) throws Exception {
         env.setParallelism(config.parallelism);
         env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
@@ -254,12 +272,17 @@ public final class LocalRunner {
             System.out.println("Flink web UI: http://localhost:" + config.webUiPort + " (" + config + ")");
         }
         Accounting accounting;
+        JobID job;
         if (config.inputMode == JobConfig.InputMode.BOUNDED) {
-            accounting = ClickstreamEtlJob.executeAndAccount(env, "clickstream-etl");
+            JobExecutionResult result = env.execute("clickstream-etl");
+            job = result.getJobID();
+            accounting = ClickstreamEtlJob.account(result);
         } else {
             Path lake = localPath(config.lakePath).orElse(null);
             System.out.println("Running until stopped: Ctrl+C stops with a savepoint; progress is printed as objects are read.");
-            ContinuousRun.Outcome outcome = new ContinuousRun(env.executeAsync("clickstream-etl"), savepointDir(config), lake, System.out)
+            JobClient client = env.executeAsync("clickstream-etl");
+            job = client.getJobID();
+            ContinuousRun.Outcome outcome = new ContinuousRun(client, savepointDir(config), lake, System.out)
                     .await(PROGRESS_EVERY);
             accounting = outcome.accounting;
             if (outcome.savepoint != null) {
@@ -273,7 +296,33 @@ public final class LocalRunner {
         }
         System.out.println(from == null ? accounting.toString()
                 : "This run only (resumed from " + from + "; what the earlier run read is in its own accounting): " + accounting);
-        return accounting;
+        return new Finished(job, accounting);
+    }
+
+    /**
+     * Deletes the run's own checkpoint folder ({@code <checkpoint.dir>/<job id>}) when it holds no
+     * checkpoint to resume from: a finished run leaves its empty {@code shared} and
+     * {@code taskowned} folders behind, one set per run for ever. A retained checkpoint (a run
+     * cancelled or killed) stays, for {@code resume.from latest}.
+     */
+    static void removeIfStateless(String checkpoints, JobID job) throws IOException {
+        Optional<Path> root = localPath(checkpoints);
+        if (root.isEmpty()) {
+            return;
+        }
+        Path own = root.get().resolve(job.toHexString());
+        if (!Files.isDirectory(own)) {
+            return;
+        }
+        List<Path> inside;
+        try (Stream<Path> files = Files.walk(own)) {
+            inside = files.sorted(Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList());
+        }
+        if (inside.stream().noneMatch(p -> p.getFileName().toString().equals("_metadata"))) {
+            for (Path p : inside) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** The embedded cluster: ports, slots, network buffers, restarts and how often tasks report. */

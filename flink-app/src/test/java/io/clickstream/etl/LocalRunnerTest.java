@@ -84,6 +84,10 @@ class LocalRunnerTest {
 
         assertThat(accounting.balanced()).isTrue();
         assertThat(accounting.written).isEqualTo(records.stream().filter(r -> r.fate() == Fate.VALID).count());
+        // A finished run leaves nothing to resume from, and so no folder of its own among the checkpoints.
+        try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test
@@ -177,6 +181,9 @@ class LocalRunnerTest {
         assertThat(stopped.lines).as("a path to paste into a shell").anyMatch(l -> l.contains("run again with --resume.from '" + savepoint + "' "));
         try (java.util.stream.Stream<Path> beside = Files.list(dir)) {
             assertThat(beside.map(f -> f.getFileName().toString())).as("no folder named with escapes beside it").doesNotContain("my%20checkpoints");
+        }
+        try (java.util.stream.Stream<Path> kept = Files.list(checkpoints)) {
+            assertThat(kept.map(f -> f.getFileName().toString())).as("the savepoint; the stopped job's own folder held nothing more").containsExactly("savepoints");
         }
 
         List<GeneratedRecord> second = TrafficGenerator.generate(GeneratorSettings.defaults().seed(22).records(1000).days(1)
