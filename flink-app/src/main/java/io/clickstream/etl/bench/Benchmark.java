@@ -130,14 +130,14 @@ public final class Benchmark {
                             "  --report FILE        the markdown file whose table is replaced (default " + report + ")",
                             ""));
                     return;
-                case "--steady-seconds": steadySeconds = Integer.parseInt(args[++i]); break;
-                case "--steady-rate": steadyRate = Integer.parseInt(args[++i]); break;
-                case "--quiet-seconds": quietSeconds = Integer.parseInt(args[++i]); break;
-                case "--events": events = Integer.parseInt(args[++i]); break;
-                case "--seed": seed = Long.parseLong(args[++i]); break;
-                case "--runs": runs = Integer.parseInt(args[++i]); break;
-                case "--work": work = Paths.get(args[++i]); break;
-                case "--report": report = Paths.get(args[++i]); break;
+                case "--steady-seconds": steadySeconds = (int) EntryPoint.number(args, ++i, "--steady-seconds", 0, 86_400); break;
+                case "--steady-rate": steadyRate = (int) EntryPoint.number(args, ++i, "--steady-rate", 1, 1_000_000); break;
+                case "--quiet-seconds": quietSeconds = (int) EntryPoint.number(args, ++i, "--quiet-seconds", 0, 86_400); break;
+                case "--events": events = (int) EntryPoint.number(args, ++i, "--events", 1, Integer.MAX_VALUE); break;
+                case "--seed": seed = EntryPoint.number(args, ++i, "--seed", Long.MIN_VALUE, Long.MAX_VALUE); break;
+                case "--runs": runs = (int) EntryPoint.number(args, ++i, "--runs", 1, 100); break;
+                case "--work": work = Paths.get(EntryPoint.value(args, ++i, "--work")); break;
+                case "--report": report = Paths.get(EntryPoint.value(args, ++i, "--report")); break;
                 default:
                     System.err.println("Unknown option " + args[i] + " (known: --events --seed --runs --steady-seconds --steady-rate --quiet-seconds --work --report)");
                     System.exit(2);

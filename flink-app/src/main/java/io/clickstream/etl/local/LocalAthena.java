@@ -421,13 +421,13 @@ public final class LocalAthena implements AutoCloseable {
                             "  --keep              leave Trino running afterwards",
                             ""));
                     return;
-                case "--lake": lakeArg = args[++i]; break;
-                case "--dead-letters": deadLettersArg = args[++i]; break;
-                case "--queries": folder = Paths.get(args[++i]); break;
-                case "--query": queries.add(Paths.get(args[++i])); break;
-                case "--trino-dist": dist = Paths.get(args[++i]); break;
-                case "--work": work = Paths.get(args[++i]); break;
-                case "--java": java = args[++i]; break;
+                case "--lake": lakeArg = EntryPoint.value(args, ++i, "--lake"); break;
+                case "--dead-letters": deadLettersArg = EntryPoint.value(args, ++i, "--dead-letters"); break;
+                case "--queries": folder = Paths.get(EntryPoint.value(args, ++i, "--queries")); break;
+                case "--query": queries.add(Paths.get(EntryPoint.value(args, ++i, "--query"))); break;
+                case "--trino-dist": dist = Paths.get(EntryPoint.value(args, ++i, "--trino-dist")); break;
+                case "--work": work = Paths.get(EntryPoint.value(args, ++i, "--work")); break;
+                case "--java": java = EntryPoint.value(args, ++i, "--java"); break;
                 case "--keep": keep = true; break;
                 default:
                     System.err.println("Unknown option " + args[i] + " (known: --lake --dead-letters --queries --query --trino-dist --work --java --keep)");

@@ -67,20 +67,13 @@ public final class LocalDemo {
                     case "--help": case "-h": o.help = true; break;
                     case "--watch": o.watch = true; break;
                     case "--fresh": o.fresh = true; break;
-                    case "--records": o.records = positive("--records", value(args, ++i, "--records")); break;
-                    case "--data": o.data = Paths.get(value(args, ++i, "--data")); break;
+                    case "--records": o.records = positive("--records", EntryPoint.value(args, ++i, "--records")); break;
+                    case "--data": o.data = Paths.get(EntryPoint.value(args, ++i, "--data")); break;
                     default:
                         throw new IllegalArgumentException("Unknown option " + args[i] + " (known: --data DIR, --records N, --watch, --fresh; --help explains them)");
                 }
             }
             return o;
-        }
-
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length || args[i].startsWith("--")) {
-                throw new IllegalArgumentException(option + " needs a value (--help explains the options)");
-            }
-            return args[i];
         }
 
         private static int positive(String option, String value) {

@@ -41,8 +41,12 @@ public final class StopWithSavepoint {
                             "  --savepoint-dir URI   where the savepoint goes (default " + dir + ")",
                             ""));
                     return;
-                case "--port": port = Integer.parseInt(args[++i]); break;
-                case "--savepoint-dir": dir = args[++i]; break;
+                case "--port": port = (int) EntryPoint.number(args, ++i, "--port", 1, 65_535); break;
+                case "--savepoint-dir":
+                    // A plain folder is meant from here: the runner resolves a relative one from its own working folder.
+                    String given = EntryPoint.value(args, ++i, "--savepoint-dir");
+                    dir = given.contains(":/") ? given : LocalRunner.location(Paths.get(given));
+                    break;
                 default:
                     System.err.println("Unknown option " + args[i] + " (known: --port, --savepoint-dir)");
                     System.exit(2);
