@@ -1,5 +1,6 @@
 package io.clickstream.etl;
 
+import io.clickstream.etl.deploy.LocalS3;
 import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.generator.endpoint.LocalFirehoseEndpoint;
 
@@ -27,15 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Docs that run: every command in the {@code bash} blocks of README.md and docs/ is either run as
- * a user would paste it (bash, from the repository root, after the build) on small inputs, or,
- * when it needs AWS, checked for the names it uses against the template. A wrong class, key, class
- * path or name in the docs fails the build. The README's two commands run in {@code .ci/run}
+ * a user would paste it (bash, from the repository root, after the build) on small inputs (a run
+ * against an S3-compatible server on S3Proxy), or, when it needs AWS, checked for the names it uses
+ * against the template. A wrong class, key, class path or name in the docs fails the build, and so
+ * does a stack trace or a warning in what a command prints. The README's two commands run in {@code .ci/run}
  * themselves (the demo profile, the tests).
  */
 class DocumentedCommandsIT {
 
     private static final Path ROOT = Paths.get("..").toAbsolutePath().normalize();
     private static final SamTemplate TEMPLATE = SamTemplate.load();
+    /** The S3-compatible endpoint the docs' example names (MinIO's default port). */
+    private static final String S3_ENDPOINT = "http://127.0.0.1:9000";
 
     /** One command as the docs show it, continuation lines joined. */
     static final class Command {
@@ -81,7 +85,15 @@ class DocumentedCommandsIT {
                             continue; // the same command in two docs (class path spelled out or as $CP) runs once
                         }
                         long started = System.nanoTime();
-                        savepoint = run(c, String.join("\n", variables.values()), local, savepoint);
+                        if (local.contains(S3_ENDPOINT)) {
+                            try (LocalS3 s3 = s3With(local, data.resolve("raw"))) {
+                                savepoint = run(c, String.join("\n", variables.values()), local.replace(S3_ENDPOINT, s3.endpoint()), savepoint);
+                                assertThat(s3.visibleKeys(bucket(local, "--output.lake.path"), "")).as("%s wrote the lake", c)
+                                        .anyMatch(k -> k.endsWith(".snappy.parquet"));
+                            }
+                        } else {
+                            savepoint = run(c, String.join("\n", variables.values()), local, savepoint);
+                        }
                         ran.add(String.format("%5.1f s  %s", (System.nanoTime() - started) / 1e9, c));
                     } else {
                         throw new AssertionError("a documented command this test does not know how to run or check: " + c);
@@ -95,6 +107,33 @@ class DocumentedCommandsIT {
                 .anyMatch(c -> c.contains("--target firehose"))
                 .anyMatch(c -> c.contains("Benchmark"))
                 .anyMatch(c -> c.contains("LocalAthena"));
+    }
+
+    /**
+     * A documented run against an S3-compatible server: S3Proxy on loopback in its place, with the
+     * command's buckets, and the raw objects an earlier documented command wrote into {@code raw}
+     * under the command's input path.
+     */
+    private static LocalS3 s3With(String command, Path raw) throws Exception {
+        String input = option(command, "--input.path");
+        LocalS3 s3 = LocalS3.start(bucket(command, "--input.path"), bucket(command, "--output.lake.path"));
+        try (Stream<Path> files = Files.walk(raw)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                s3.put(input.replaceFirst("/?$", "/") + raw.relativize(f), f);
+            }
+        }
+        assertThat(s3.keys(bucket(command, "--input.path"), "")).as("raw objects for %s", command).isNotEmpty();
+        return s3;
+    }
+
+    private static String option(String command, String name) {
+        Matcher m = Pattern.compile(Pattern.quote(name) + " (\\S+)").matcher(command);
+        assertThat(m.find()).as("%s in %s", name, command).isTrue();
+        return m.group(1);
+    }
+
+    private static String bucket(String command, String name) {
+        return java.net.URI.create(option(command, name)).getHost();
     }
 
     /** README.md, then docs/ in name order: each doc's commands in its own order. */
@@ -198,6 +237,8 @@ class DocumentedCommandsIT {
         pb.environment().put("AWS_ACCESS_KEY_ID", "docs-test");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "docs-test");
         pb.environment().put("PSEUDONYM_KEY", "a-documented-example-key-of-32-chars");
+        pb.environment().put("S3_ACCESS_KEY", LocalS3.ACCESS_KEY);
+        pb.environment().put("S3_SECRET_KEY", LocalS3.SECRET_KEY);
         Process p = pb.start();
         ProcessLines out;
         if (continuous) {
@@ -209,6 +250,7 @@ class DocumentedCommandsIT {
         out = ProcessLines.of(p, Duration.ofMinutes(10));
         assertThat(out.exitCode).as("%s\nran as: %s\nprinted:\n%s", c, command, String.join("\n", out.lines)).isZero();
         assertThat(out.lines).as("%s printed a stack trace", c).noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Exception in thread"));
+        assertThat(out.lines).as("%s printed a warning a user can do nothing about", c).noneMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d (WARN|ERROR) .*"));
         if (continuous) {
             return out.lines.stream().filter(l -> l.startsWith("Stopped with a savepoint: "))
                     .map(l -> l.substring("Stopped with a savepoint: ".length())).findFirst()
