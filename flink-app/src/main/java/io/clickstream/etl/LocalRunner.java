@@ -69,7 +69,8 @@ public final class LocalRunner {
             System.exit(2);
             return;
         }
-        initializeFileSystems(new Configuration(), config);
+        // Flink's file systems (s3://, s3a://) with the run's S3 settings: an embedded cluster does not set them up by itself.
+        FileSystem.initialize(config.s3Settings(), null);
         List<String> problems = new java.util.ArrayList<>(StartupChecks.problems(config));
         if (config.webUiEnabled && !portFree(config.webUiPort)) {
             problems.add("web-ui.port=" + config.webUiPort + ": in use (another job's web UI?); choose another port");
@@ -97,19 +98,6 @@ public final class LocalRunner {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Flink's file systems (s3://, s3a://) with the run's S3 settings: an embedded cluster does not set them up by itself. */
-    private static void initializeFileSystems(Configuration conf, JobConfig config) {
-        if (config.s3Endpoint != null) {
-            conf.setString("s3.endpoint", config.s3Endpoint);
-        }
-        conf.setString("s3.path.style.access", Boolean.toString(config.s3PathStyleAccess));
-        if (config.s3AccessKey != null) {
-            conf.setString("s3.access-key", config.s3AccessKey);
-            conf.setString("s3.secret-key", config.s3SecretKey());
-        }
-        FileSystem.initialize(conf, null);
     }
 
     /**
@@ -240,7 +228,8 @@ public final class LocalRunner {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, config.allowNonRestoredState);
         }
-        initializeFileSystems(conf, config);
+        conf.addAll(config.s3Settings());
+        FileSystem.initialize(conf, null);
 
         Finished finished;
         // Closed before the JVM exits: else the cluster's working folder and RPC jar stay in the temp folder.

@@ -8,6 +8,8 @@ import io.clickstream.etl.deploy.S3RequestLog.Authorization;
 import io.clickstream.etl.deploy.S3RequestLog.S3Request;
 import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.etl.model.FailureType;
+import io.clickstream.etl.ops.ReplayDeadLetters;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.DiscoveryDriver;
 import io.clickstream.etl.source.RawObjectSource;
@@ -227,6 +229,56 @@ class S3EndToEndTest {
         assertThat(lists()).isEqualTo(windowLists);
         assertThat(sweepLists).isGreaterThanOrEqualTo(folders);
         assertEveryRequestAllowedByTheFlinkRole(Set.of("ListObjectsV2"));
+    }
+
+    /**
+     * The replay tool reaches the lake and raw buckets with the job's own {@code s3.*} keys, as a
+     * local run does: the dead letters of one failure type become one new raw object. Keys the
+     * server refuses are one line and exit code 2, not a stack trace.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void deadLettersOnS3AreReplayedWithTheJobsS3Keys(@TempDir Path local) throws Exception {
+        List<GeneratedRecord> traffic = TrafficGenerator.generate(GeneratorSettings.defaults().seed(24).records(1500).days(1)
+                .start(Instant.parse("2026-04-12T00:00:00Z")));
+        land(traffic, local.resolve("raw"), 5L << 20, 24);
+        Map<String, String> keys = new HashMap<>(deployed);
+        keys.put("input.mode", "bounded");
+        keys.put("web-ui.enabled", "false");
+        keys.putAll(s3.jobKeys());
+        long malformed = LocalRunner.run(JobConfig.fromMap(keys)).deadLetters.get(FailureType.MALFORMED_JSON);
+        assertThat(malformed).as("the default traffic has malformed records").isPositive();
+        String deadLetters = deployed.get("output.dead-letter.path");
+        List<String> s3Options = new ArrayList<>();
+        s3.jobKeys().forEach((key, value) -> s3Options.addAll(List.of("--" + key, value)));
+        List<String> rawBefore = s3.keys(rawBucket, "");
+
+        ProcessLines replay = replay(local, s3Options, "--dead-letters", deadLetters, "--to", deployed.get("input.path"), "--type", "malformed_json");
+
+        assertThat(replay.exitCode).as("%s", replay.lines).isZero();
+        List<String> added = new ArrayList<>(s3.keys(rawBucket, ""));
+        added.removeAll(rawBefore);
+        assertThat(added).singleElement().asString().matches("firehose/\\d{4}/\\d\\d/\\d\\d/\\d\\d/replay-1-[0-9-]+-[0-9a-f-]+\\.gz");
+        assertThat(replay.lines).containsExactly("replayed " + malformed + " records into s3://" + rawBucket + "/" + added.get(0));
+        Path object = s3.download(rawBucket, added, local.resolve("replayed")).resolve(added.get(0));
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(object)), java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(lines.lines().count()).isEqualTo(malformed);
+        }
+
+        List<String> wrongKeys = List.of("--s3.endpoint", s3.endpoint(), "--s3.path-style-access", "true",
+                "--s3.access-key", "someone-else", "--s3.secret-key", "not-the-key");
+        ProcessLines refused = replay(local, wrongKeys, "--dead-letters", deadLetters, "--to", deployed.get("input.path"));
+        assertThat(refused.exitCode).as("%s", refused.lines).isEqualTo(2);
+        assertThat(refused.lines).singleElement().asString().startsWith("--dead-letters '" + deadLetters + "': cannot be read: ");
+    }
+
+    private static ProcessLines replay(Path dir, List<String> s3Options, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), new JvmTempFolder(dir).option(),
+                "-cp", System.getProperty("java.class.path"), ReplayDeadLetters.class.getName()));
+        command.addAll(List.of(options));
+        command.addAll(s3Options);
+        return ProcessLines.of(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
     }
 
     /** A bucket that does not exist is named at start-up; an empty raw prefix is fine for a continuous job. */

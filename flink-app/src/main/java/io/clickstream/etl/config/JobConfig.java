@@ -1,5 +1,6 @@
 package io.clickstream.etl.config;
 
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.TimeUtils;
 
@@ -243,9 +244,7 @@ public final class JobConfig implements Serializable {
         s3PathStyleAccess = p.get(S3_PATH_STYLE_ACCESS);
         s3AccessKey = p.get(S3_ACCESS_KEY);
         s3SecretKey = p.get(S3_SECRET_KEY);
-        if ((s3AccessKey == null) != (s3SecretKey == null)) {
-            p.errors.add("s3.access-key/s3.secret-key: set both or neither (neither uses the default AWS credentials chain)");
-        }
+        checkS3Credentials(s3AccessKey, s3SecretKey, p.errors);
         if (lakePath != null && deadLetterPath != null && isInside(deadLetterPath, lakePath)) {
             p.errors.add("output.dead-letter.path='" + deadLetterPath + "': must be outside output.lake.path, or the lake table would read dead letters");
         }
@@ -350,6 +349,54 @@ public final class JobConfig implements Serializable {
     /** The S3 secret key for local runs, or {@code null}. Never log it. */
     public String s3SecretKey() {
         return s3SecretKey;
+    }
+
+    /** Flink's S3 file system settings of a local run (on MSF the application's role reaches S3, and these keys are ignored). */
+    public Configuration s3Settings() {
+        return s3Settings(s3Endpoint, s3PathStyleAccess, s3AccessKey, s3SecretKey);
+    }
+
+    /**
+     * The same settings from the {@code s3.*} keys alone, for a tool that reaches the job's storage
+     * (the dead-letter replay): the same keys, checked the same way.
+     *
+     * @throws ConfigException naming every bad or unknown key
+     */
+    public static Configuration s3Settings(Map<String, String> values) {
+        Parser p = new Parser(values);
+        String accessKey = p.get(S3_ACCESS_KEY);
+        String secretKey = p.get(S3_SECRET_KEY);
+        Configuration settings = s3Settings(p.get(S3_ENDPOINT), p.get(S3_PATH_STYLE_ACCESS), accessKey, secretKey);
+        checkS3Credentials(accessKey, secretKey, p.errors);
+        List<String> known = KEYS.stream().map(k -> k.name).filter(n -> n.startsWith("s3.")).collect(Collectors.toList());
+        for (String key : values.keySet()) {
+            if (!known.contains(key)) {
+                p.errors.add(key + ": unknown key (known keys: " + String.join(", ", known) + ")");
+            }
+        }
+        if (!p.errors.isEmpty()) {
+            throw new ConfigException(p.errors);
+        }
+        return settings;
+    }
+
+    private static Configuration s3Settings(String endpoint, boolean pathStyleAccess, String accessKey, String secretKey) {
+        Configuration settings = new Configuration();
+        if (endpoint != null) {
+            settings.setString("s3.endpoint", endpoint);
+        }
+        settings.setString("s3.path.style.access", Boolean.toString(pathStyleAccess));
+        if (accessKey != null && secretKey != null) {
+            settings.setString("s3.access-key", accessKey);
+            settings.setString("s3.secret-key", secretKey);
+        }
+        return settings;
+    }
+
+    private static void checkS3Credentials(String accessKey, String secretKey, List<String> errors) {
+        if ((accessKey == null) != (secretKey == null)) {
+            errors.add("s3.access-key/s3.secret-key: set both or neither (neither uses the default AWS credentials chain)");
+        }
     }
 
     public boolean bounded() {

@@ -118,7 +118,8 @@ public final class StartupChecks {
                 : "";
     }
 
-    private static String firstLine(Throwable e) {
+    /** The first line of an error's message: storage errors can run to many lines. */
+    public static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int cut = m.indexOf('\n');
         return cut < 0 ? m : m.substring(0, cut);

@@ -1,5 +1,8 @@
 package io.clickstream.etl.ops;
 
+import io.clickstream.etl.config.ConfigException;
+import io.clickstream.etl.config.JobConfig;
+import io.clickstream.etl.config.StartupChecks;
 import io.clickstream.etl.local.EntryPoint;
 import io.clickstream.etl.model.FailureType;
 import io.clickstream.etl.sink.DeadLetterJsonWriter;
@@ -24,8 +27,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import java.util.stream.Collectors;
@@ -65,7 +70,7 @@ public final class ReplayDeadLetters {
     private ReplayDeadLetters() {
     }
 
-    static final String USAGE = "Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD]";
+    static final String USAGE = "Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD] [--s3.<key> value]";
 
     public static void main(String[] args) {
         EntryPoint.run(() -> runCommand(args));
@@ -79,6 +84,8 @@ public final class ReplayDeadLetters {
                     "  --to PATH             the job's input.path; the object lands under PATH/YYYY/MM/DD/HH/ (now, UTC), as Firehose's do",
                     "  --type TYPE           only this failure type (default: all)",
                     "  --date YYYY-MM-DD     only this processing date (default: all)",
+                    "  --s3.endpoint, --s3.path-style-access, --s3.access-key, --s3.secret-key",
+                    "                        as the job's keys, for an S3-compatible server (default: AWS, credentials from the default chain)",
                     ""));
             return;
         }
@@ -101,20 +108,25 @@ public final class ReplayDeadLetters {
     /**
      * The command line as {@code [dead-letter root, input path, type or null, date or null]}, each
      * checked: the dead-letter root must exist (a mistyped one would replay nothing, silently), the
-     * type must be a failure type and the date a date.
+     * type must be a failure type and the date a date. Flink's file systems are set up with the
+     * job's {@code --s3.*} keys given, so that both locations can be reached as the job reaches them.
      *
      * @throws IllegalArgumentException naming every problem, one per line
      */
-    static String[] options(String... args) throws IOException {
+    static String[] options(String... args) {
         String[] values = new String[4];
         List<String> problems = new ArrayList<>();
         List<String> names = List.of("--dead-letters", "--to", "--type", "--date");
+        Map<String, String> s3 = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             int option = names.indexOf(args[i]);
-            if (option < 0) {
-                problems.add("Unknown option " + args[i] + " (known: " + String.join(", ", names) + ")");
+            boolean s3Key = args[i].startsWith("--s3.");
+            if (option < 0 && !s3Key) {
+                problems.add("Unknown option " + args[i] + " (known: " + String.join(", ", names) + ", --s3.*)");
             } else if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                 problems.add(args[i] + " needs a value");
+            } else if (s3Key) {
+                s3.put(args[i].substring(2), args[++i]);
             } else {
                 values[option] = args[++i];
             }
@@ -122,10 +134,22 @@ public final class ReplayDeadLetters {
         if (values[0] == null || values[1] == null) {
             problems.add(USAGE);
         }
-        if (values[0] != null && readable("--dead-letters", values[0], problems)) {
+        boolean reachable;
+        try {
+            FileSystem.initialize(JobConfig.s3Settings(s3), null);
+            reachable = true;
+        } catch (ConfigException badKeys) {
+            badKeys.problems().forEach(problem -> problems.add("--" + problem));
+            reachable = false;
+        }
+        if (reachable && values[0] != null && readable("--dead-letters", values[0], problems)) {
             Path root = new Path(values[0]);
-            if (!root.getFileSystem().exists(root)) {
-                problems.add("--dead-letters '" + values[0] + "': no such folder (the job's output.dead-letter.path)");
+            try {
+                if (!root.getFileSystem().exists(root)) {
+                    problems.add("--dead-letters '" + values[0] + "': no such folder (the job's output.dead-letter.path)");
+                }
+            } catch (IOException | RuntimeException unreachable) {
+                problems.add("--dead-letters '" + values[0] + "': cannot be read: " + StartupChecks.firstLine(unreachable));
             }
         }
         if (values[1] != null) {

@@ -20,6 +20,20 @@ class ReplayDeadLettersOptionsTest {
                 .containsExactly(dir.toString(), "raw", null, null);
     }
 
+    /** The job's S3 keys, for a server other than AWS, checked as the job checks them. */
+    @Test
+    void theJobsS3KeysAreCheckedAsTheJobChecksThem(@TempDir Path dir) {
+        assertThat(ReplayDeadLetters.options("--dead-letters", dir.toString(), "--to", "raw", "--s3.endpoint", "http://127.0.0.1:9000",
+                "--s3.path-style-access", "true")).containsExactly(dir.toString(), "raw", null, null);
+        assertThatThrownBy(() -> ReplayDeadLetters.options("--dead-letters", dir.toString(), "--to", "raw", "--s3.endpoint", "ftp://x",
+                "--s3.secret-key", "abc", "--s3.region", "eu-west-1", "--s3.path-style-access"))
+                .hasMessage(String.join("\n",
+                        "--s3.path-style-access needs a value",
+                        "--s3.endpoint='ftp://x': expected an http:// or https:// URL",
+                        "--s3.access-key/s3.secret-key: set both or neither (neither uses the default AWS credentials chain)",
+                        "--s3.region: unknown key (known keys: s3.endpoint, s3.path-style-access, s3.access-key, s3.secret-key)"));
+    }
+
     @Test
     void everyProblemIsNamedAtOnce(@TempDir Path dir) {
         String missing = dir.resolve("no-such-folder").toString();
@@ -27,7 +41,7 @@ class ReplayDeadLettersOptionsTest {
                 "--date", "2026-13-01", "--dry-run"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(String.join("\n",
-                        "Unknown option --dry-run (known: --dead-letters, --to, --type, --date)",
+                        "Unknown option --dry-run (known: --dead-letters, --to, --type, --date, --s3.*)",
                         "--dead-letters '" + missing + "': no such folder (the job's output.dead-letter.path)",
                         "--type 'schema': expected one of malformed_json, schema_violation, oversized_record, unreadable_object, id_conflict, processing_error",
                         "--date '2026-13-01': expected a date as YYYY-MM-DD"));
