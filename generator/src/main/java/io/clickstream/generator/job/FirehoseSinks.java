@@ -5,6 +5,8 @@ import org.apache.flink.connector.aws.config.AWSConfigConstants;
 import org.apache.flink.connector.aws.util.AWSGeneralUtil;
 import org.apache.flink.connector.firehose.sink.KinesisFirehoseSink;
 
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
 import java.util.Properties;
 
 /** The Amazon Data Firehose sink, within Firehose's PutRecordBatch limits. */
@@ -47,10 +49,27 @@ public final class FirehoseSinks {
         }
     }
 
+    /**
+     * {@code firehose.region}, or else the AWS SDK's default region (AWS_REGION, the profile's
+     * region, the instance's), or {@code null} when there is none. The connector itself asks no
+     * chain: without a region its client fails on every start with "region must not be null".
+     */
+    static String region(GeneratorConfig config) {
+        if (config.firehoseRegion != null) {
+            return config.firehoseRegion;
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion().id();
+        } catch (RuntimeException none) {
+            return null;
+        }
+    }
+
     private static Properties clientProperties(GeneratorConfig config, Properties overrides) {
         Properties client = new Properties();
-        if (config.firehoseRegion != null) {
-            client.setProperty(AWSConfigConstants.AWS_REGION, config.firehoseRegion);
+        String region = region(config);
+        if (region != null) {
+            client.setProperty(AWSConfigConstants.AWS_REGION, region);
         }
         if (config.firehoseEndpoint != null) {
             client.setProperty(AWSConfigConstants.AWS_ENDPOINT, config.firehoseEndpoint);

@@ -61,7 +61,7 @@ public final class GeneratorConfig implements Serializable {
     public static final Key<Target> TARGET = key("target", "local", "local or firehose", v -> Target.valueOf(v.trim().toUpperCase(Locale.ROOT)));
     public static final Key<String> OUTPUT_PATH = key("output.path", "data/raw", "a local folder or a file:/// URI", GeneratorConfig::folder);
     public static final Key<String> FIREHOSE_STREAM = key("firehose.stream", null, "a delivery stream name", String::trim);
-    public static final Key<String> FIREHOSE_REGION = key("firehose.region", null, "an AWS region such as eu-west-1", String::trim);
+    public static final Key<String> FIREHOSE_REGION = key("firehose.region", null, "an AWS region such as eu-west-1", GeneratorConfig::region);
     public static final Key<String> FIREHOSE_ENDPOINT = key("firehose.endpoint", null, "an http:// or https:// URL", GeneratorConfig::url);
     public static final Key<Long> RECORDS = key("records", "100000", "a positive integer", v -> (long) atLeast(Long.parseLong(v.trim()), 1));
     public static final Key<Duration> DURATION = key("duration", null, "a duration with its unit, such as 10min", GeneratorConfig::positive);
@@ -241,6 +241,15 @@ public final class GeneratorConfig implements Serializable {
             return java.nio.file.Paths.get(java.net.URI.create(s)).toString();
         }
         if (s.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+            throw new IllegalArgumentException();
+        }
+        return s;
+    }
+
+    /** An AWS region's name (us-east-1, ap-southeast-5, us-gov-west-1): a typo would only show as an unknown host at the first send. */
+    private static String region(String v) {
+        String s = v.trim();
+        if (!s.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
             throw new IllegalArgumentException();
         }
         return s;

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -28,6 +30,9 @@ import java.util.stream.Stream;
  * group {@value GeneratorConfig#PROPERTY_GROUP}; locally from {@code --key value} arguments.
  */
 public final class GeneratorJob {
+
+    private static final String NO_REGION = "firehose.region: unset, and the AWS SDK finds no default region (AWS_REGION, the"
+            + " profile's region); give the delivery stream's region, such as eu-west-1";
 
     private GeneratorJob() {
     }
@@ -47,10 +52,18 @@ public final class GeneratorJob {
                 config = GeneratorConfig.fromArgs(args);
                 if (config.target != GeneratorConfig.Target.FIREHOSE) {
                     checkOutputFolder(Paths.get(config.outputPath));
-                } else if (!FirehoseSinks.hasCredentials(config)) {
-                    throw new IllegalArgumentException("Invalid generator configuration:\n  - target=firehose: the default AWS"
-                            + " credentials chain finds no credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-                            + " AWS_SECRET_ACCESS_KEY, or run where an IAM role applies");
+                } else {
+                    List<String> problems = new ArrayList<>();
+                    if (!FirehoseSinks.hasCredentials(config)) {
+                        problems.add("target=firehose: the default AWS credentials chain finds no credentials; set AWS_PROFILE, or"
+                                + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role applies");
+                    }
+                    if (FirehoseSinks.region(config) == null) {
+                        problems.add(NO_REGION);
+                    }
+                    if (!problems.isEmpty()) {
+                        throw new IllegalArgumentException("Invalid generator configuration:\n  - " + String.join("\n  - ", problems));
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
@@ -69,6 +82,9 @@ public final class GeneratorJob {
             env.configure(restarts);
         } else {
             config = GeneratorConfig.fromPropertyGroups(KinesisAnalyticsRuntime.getApplicationProperties());
+            if (config.target == GeneratorConfig.Target.FIREHOSE && FirehoseSinks.region(config) == null) {
+                throw new IllegalArgumentException("Invalid generator configuration:\n  - " + NO_REGION);
+            }
         }
         env.enableCheckpointing(10_000, CheckpointingMode.AT_LEAST_ONCE);
         boolean local = config.target != GeneratorConfig.Target.FIREHOSE;

@@ -178,6 +178,62 @@ class GeneratorJobTest {
                         + " and AWS_SECRET_ACCESS_KEY, or run where an IAM role applies");
     }
 
+    /**
+     * The Firehose connector asks no region chain: without {@code firehose.region} its client failed
+     * on every start ("region must not be null"), even with AWS_REGION set. The generator now takes
+     * the SDK's default region, and says at start-up when there is none.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void theRegionIsFirehoseRegionOrTheSdksDefaultAndNoneIsRefusedAtStartUp(@TempDir Path dir) throws Exception {
+        List<String> args = List.of("--target", "firehose", "--firehose.stream", "clickstream", "--records", "300", "--seed", "4");
+        ProcessLines none = generator(dir, Map.of(), args);
+        assertThat(none.exitCode).as("%s", none.lines).isEqualTo(2);
+        assertThat(none.lines).containsExactly("Invalid generator configuration:",
+                "  - firehose.region: unset, and the AWS SDK finds no default region (AWS_REGION, the profile's region); give the"
+                        + " delivery stream's region, such as eu-west-1");
+
+        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(dir.resolve("landed"), "clickstream", 0, 0, 1 << 20, 1000, 4)) {
+            List<String> pointed = new ArrayList<>(args);
+            pointed.addAll(List.of("--firehose.endpoint", firehose.endpoint()));
+            ProcessLines sent = generator(dir, Map.of("AWS_REGION", "eu-central-1"), pointed);
+            assertThat(sent.exitCode).as("%s", sent.lines).isZero();
+            assertThat(sent.lines).anyMatch(l -> l.startsWith("sent 300 records to Firehose stream clickstream"));
+            firehose.flush();
+            assertThat(firehose.accepted()).isEqualTo(300);
+        }
+        assertThatThrownBy(() -> GeneratorConfig.fromMap(Map.of("target", "firehose", "firehose.stream", "s", "firehose.region", "eu-west")))
+                .hasMessageContaining("firehose.region='eu-west': expected an AWS region such as eu-west-1");
+    }
+
+    /** The generator in its own JVM with credentials from the environment and nothing else of AWS's: no profile, no instance. */
+    private static ProcessLines generator(Path home, Map<String, String> environment, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), GeneratorJob.class.getName()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().put("AWS_ACCESS_KEY_ID", "test");
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-secret");
+        pb.environment().putAll(environment);
+        Process generator = pb.start();
+        List<String> lines = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.contains(" INFO ")).collect(Collectors.toList());
+        return new ProcessLines(generator.waitFor(), lines);
+    }
+
+    private static final class ProcessLines {
+        final int exitCode;
+        final List<String> lines;
+
+        ProcessLines(int exitCode, List<String> lines) {
+            this.exitCode = exitCode;
+            this.lines = lines;
+        }
+    }
+
     @Test
     void runsOnAMachineWhoseLocaleWritesOtherDigits(@TempDir Path dir) throws Exception {
         // What a JVM gets from LANG=fa_IR.UTF-8: Flink formatted the durations of its configuration as "۱ s" and failed on them.
