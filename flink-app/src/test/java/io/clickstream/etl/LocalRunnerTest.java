@@ -90,6 +90,27 @@ class LocalRunnerTest {
         }
     }
 
+    /** The highest parallelism the configuration accepts runs on the embedded cluster (with Flink's own buffer size). */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void runsAtTheHighestParallelismTheConfigurationAccepts(@TempDir Path dir) throws Exception {
+        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(7).records(2000).days(2)
+                .start(Instant.parse("2026-03-01T00:00:00Z")));
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 7).write(records);
+
+        Accounting accounting = LocalRunner.run(JobConfig.fromMap(Map.of(
+                "input.path", dir.resolve("raw").toString(),
+                "input.mode", "bounded",
+                "parallelism", Integer.toString(JobConfig.MAX_LOCAL_PARALLELISM),
+                "web-ui.enabled", "false",
+                "output.lake.path", dir.resolve("lake").toString(),
+                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "checkpoint.dir", dir.resolve("checkpoints").toString())));
+
+        assertThat(accounting.balanced()).as(accounting.toString()).isTrue();
+        assertThat(accounting.written).isEqualTo(records.stream().filter(r -> r.fate() == Fate.VALID).count());
+    }
+
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void wrongPathsAndATakenWebUiPortAreOneLineEachAndExitCode2AtStartUp(@TempDir Path dir) throws Exception {

@@ -120,7 +120,14 @@ public final class JobConfig implements Serializable {
     public static final Key<Set<String>> PSEUDONYM_FIELDS = key("pii.pseudonym-fields", "email",
             "comma-separated, from " + new java.util.TreeSet<>(PSEUDONYM_CANDIDATES), JobConfig::pseudonymFields);
     public static final Key<String> JOB_VERSION = key("job.version", null, "a version label", String::trim);
-    public static final Key<Integer> PARALLELISM = key("parallelism", "2", "an integer from 1 to 1024", v -> intIn(v, 1, 1024));
+    /**
+     * The most subtasks an embedded cluster runs this job with: its 64 MiB of network memory holds
+     * the channels of 64 (at 128 tasks fail to deploy for want of network buffers), and on one
+     * machine more subtasks than cores gain nothing.
+     */
+    public static final int MAX_LOCAL_PARALLELISM = 64;
+    public static final Key<Integer> PARALLELISM = key("parallelism", "2", "an integer from 1 to " + MAX_LOCAL_PARALLELISM,
+            v -> intIn(v, 1, MAX_LOCAL_PARALLELISM));
     public static final Key<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s",
             "a duration of 10ms or more (Flink's least), with its unit, such as 60s", duration(Duration.ofMillis(10)));
     public static final Key<String> CHECKPOINT_DIR = key("checkpoint.dir", null, "a folder or URI", JobConfig::path);

@@ -112,6 +112,17 @@ class JobConfigTest {
     }
 
     @Test
+    void aLocalParallelismAboveWhatTheEmbeddedClusterRunsIsRefused() {
+        Map<String, String> m = minimal();
+        m.put("parallelism", Integer.toString(JobConfig.MAX_LOCAL_PARALLELISM));
+        assertThat(JobConfig.fromMap(m).parallelism).isEqualTo(64);
+        // Before: accepted up to 1024; at 1000 every task failed to deploy and the run printed 340,000 lines of stack traces.
+        m.put("parallelism", "1000");
+        assertThatThrownBy(() -> JobConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid configuration:\n  - parallelism='1000': expected an integer from 1 to 64");
+    }
+
+    @Test
     void durationsNeedTheirUnitAndAtLeastWhatTheJobCanRun() {
         Map<String, String> m = minimal();
         m.put("dedup.ttl", "24");                  // meant as hours, read by Flink as 24 ms
