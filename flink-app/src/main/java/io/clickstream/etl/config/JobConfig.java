@@ -104,6 +104,16 @@ public final class JobConfig implements Serializable {
             v -> intIn(v, 0, 10_000));
     public static final Key<Duration> DEDUP_TTL = key("dedup.ttl", "24h", "a duration of 1ms or more, with its unit, such as 24h",
             duration(ONE_MILLI));
+    /** The event schema's fields {@code pii.drop-fields} removes (besides any field outside the schema). */
+    public static final Set<String> DROPPABLE_FIELDS = Set.of("user_id", "session_id", "city", "country", "user_agent", "referrer", "search_query");
+    /** The event schema's fields that are always removed. */
+    public static final Set<String> ALWAYS_REMOVED_FIELDS = Set.of("ip_address", "email");
+    /**
+     * The event schema's other fields: validated, or what the lake's columns are made of. Named in
+     * {@code pii.drop-fields} they were once accepted and silently kept, so they are refused.
+     */
+    public static final Set<String> KEPT_FIELDS = Set.of("event_id", "event_type", "timestamp", "page_url", "product_id", "product_name",
+            "product_category", "product_price", "quantity", "search_results_count", "device_type", "browser", "browser_version", "os");
     public static final Key<Set<String>> DROP_FIELDS = key("pii.drop-fields", "", "comma-separated field names", JobConfig::fieldNames);
     public static final Key<Set<String>> SECRET_PARAMS = key("pii.secret-params",
             "email,token,password,passwd,pwd,pass,pw,secret,auth,authorization,session,sessionid,sid,jsessionid,phpsessid,key,apikey,"
@@ -230,6 +240,12 @@ public final class JobConfig implements Serializable {
         maxExtraFields = p.get(MAX_EXTRA_FIELDS);
         dedupTtl = p.get(DEDUP_TTL);
         dropFields = p.get(DROP_FIELDS);
+        List<String> kept = dropFields.stream().filter(KEPT_FIELDS::contains).collect(Collectors.toList());
+        if (!kept.isEmpty()) {
+            p.errors.add("pii.drop-fields: " + String.join(", ", kept) + (kept.size() == 1 ? " is a field" : " are fields")
+                    + " the lake keeps (scrubbed) and cannot drop; droppable: " + String.join(", ", new java.util.TreeSet<>(DROPPABLE_FIELDS))
+                    + ", and any field outside the schema (ip_address and email are always removed)");
+        }
         secretParams = p.get(SECRET_PARAMS);
         coordinateParams = p.get(COORDINATE_PARAMS);
         pseudonymKey = p.get(PSEUDONYM_KEY);

@@ -19,6 +19,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.DateTimeException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
@@ -173,6 +174,11 @@ public final class EventParser implements Serializable {
         Field(String jsonName) {
             this.jsonName = jsonName;
         }
+    }
+
+    /** The JSON names of the schema's top-level fields. */
+    static Set<String> schemaFields() {
+        return Collections.unmodifiableSet(Field.BY_NAME.keySet());
     }
 
     /**

@@ -111,6 +111,18 @@ class JobConfigTest {
                 });
     }
 
+    /** Named in pii.drop-fields, a field the lake keeps was once accepted and silently kept: a user's "drop page_url" did nothing. */
+    @Test
+    void fieldsTheLakeKeepsCannotBeDroppedAndTheRestCan() {
+        Map<String, String> m = minimal();
+        m.put("pii.drop-fields", "city, loyalty_card, email");
+        assertThat(JobConfig.fromMap(m).dropFields).containsExactly("city", "loyalty_card", "email");
+        m.put("pii.drop-fields", "page_url,city,browser_version");
+        assertThatThrownBy(() -> JobConfig.fromMap(m)).hasMessage("Invalid configuration:\n  - pii.drop-fields: page_url, browser_version are"
+                + " fields the lake keeps (scrubbed) and cannot drop; droppable: city, country, referrer, search_query, session_id,"
+                + " user_agent, user_id, and any field outside the schema (ip_address and email are always removed)");
+    }
+
     @Test
     void aLocalParallelismAboveWhatTheEmbeddedClusterRunsIsRefused() {
         Map<String, String> m = minimal();

@@ -25,6 +25,15 @@ class EventParserTest {
     private static final long NOW = Instant.parse("2026-01-06T00:00:00Z").toEpochMilli();
     private final EventParser parser = new EventParser(Duration.ofDays(1), 3);
 
+    /** pii.drop-fields knows each field of the schema: dropped, always removed, or kept (and then refused). */
+    @Test
+    void theConfigurationKnowsWhatBecomesOfEverySchemaField() {
+        java.util.Set<String> known = new java.util.HashSet<>(io.clickstream.etl.config.JobConfig.DROPPABLE_FIELDS);
+        known.addAll(io.clickstream.etl.config.JobConfig.ALWAYS_REMOVED_FIELDS);
+        known.addAll(io.clickstream.etl.config.JobConfig.KEPT_FIELDS);
+        assertThat(known).containsExactlyInAnyOrderElementsOf(EventParser.schemaFields());
+    }
+
     @Test
     void parsesEveryKnownFieldAndKeepsExtras() throws Exception {
         Map<String, Object> f = fields(uuid(1), "purchase");

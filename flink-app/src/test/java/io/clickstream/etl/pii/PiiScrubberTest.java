@@ -141,6 +141,21 @@ class PiiScrubberTest {
         assertThat(e.extra).containsOnly(Map.entry("note", "mail me at [email]"), Map.entry("landing", "https://a.b/?session=REDACTED"));
     }
 
+    /** Every schema field the configuration calls droppable is dropped; the configuration refuses the others. */
+    @Test
+    void everyDroppableSchemaFieldIsDropped() {
+        ClickEvent e = event();
+        e.sessionId = "s-1";
+        e.country = "DE";
+        e.userAgent = "Mozilla/5.0";
+        e.referrer = "https://search.example/";
+        e.searchQuery = "tent";
+        int removed = new PiiScrubber(JobConfig.DROPPABLE_FIELDS, SECRETS, Set.of(), null).scrub(e);
+        assertThat(java.util.Arrays.asList(e.userId, e.sessionId, e.city, e.country, e.userAgent, e.referrer, e.searchQuery)).containsOnlyNulls();
+        assertThat(removed).isGreaterThanOrEqualTo(JobConfig.DROPPABLE_FIELDS.size());
+        assertThat(e.pageUrl).isEqualTo("https://shop.example.com/");
+    }
+
     @Test
     void valuesUnderALayerOfUrlEncodingAreScrubbedByTheSameRules() {
         // A password-reset link that went through the login page, with the address encoded twice.
