@@ -117,6 +117,9 @@ class SamTemplateTest {
                 "arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf"));
         Map<String, String> keys = withKey.jobProperties(JobConfig.PROPERTY_GROUP);
         assertThat(keys).containsKey("pii.pseudonym-key-secret").doesNotContainKeys("pii.pseudonym-key", "s3.secret-key", "s3.access-key");
+        // Pseudonym fields only with a key: the job refuses them without one.
+        assertThat(JobConfig.fromMap(keys).pseudonymFields).containsExactly("email");
+        assertThat(stack.jobProperties(JobConfig.PROPERTY_GROUP)).doesNotContainKeys("pii.pseudonym-key-secret", "pii.pseudonym-fields");
         Map<String, Object> parameters = map(stack.template.get("Parameters"));
         String properties = String.valueOf(stack.properties("FlinkApplication").get("ApplicationConfiguration"));
         parameters.forEach((name, p) -> {

@@ -254,6 +254,11 @@ public final class JobConfig implements Serializable {
             p.errors.add("pii.pseudonym-key/pii.pseudonym-key-secret: set one, not both");
         }
         pseudonymFields = p.get(PSEUDONYM_FIELDS);
+        if (values.containsKey(PSEUDONYM_FIELDS.name) && !values.containsKey(PSEUDONYM_KEY.name) && !values.containsKey(PSEUDONYM_KEY_SECRET.name)) {
+            // Else a user asking for user_id_hash would get user_id as sent, and no hash column at all.
+            p.errors.add("pii.pseudonym-fields: pseudonyms need a key; set pii.pseudonym-key or pii.pseudonym-key-secret"
+                    + " (without one no hash column is written and user_id stays as sent)");
+        }
         String version = p.get(JOB_VERSION);
         jobVersion = version != null ? version : defaultVersion();
         parallelism = p.get(PARALLELISM);

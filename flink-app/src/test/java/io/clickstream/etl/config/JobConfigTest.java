@@ -123,6 +123,20 @@ class JobConfigTest {
                 + " user_agent, user_id, and any field outside the schema (ip_address and email are always removed)");
     }
 
+    /** Asked for pseudonyms without a key, the job wrote user_id as sent and no hash column: now it does not start. */
+    @Test
+    void pseudonymFieldsNeedAKey() {
+        Map<String, String> m = minimal();
+        m.put("pii.pseudonym-fields", "email,user_id");
+        assertThatThrownBy(() -> JobConfig.fromMap(m)).hasMessage("Invalid configuration:\n  - pii.pseudonym-fields: pseudonyms need a key;"
+                + " set pii.pseudonym-key or pii.pseudonym-key-secret (without one no hash column is written and user_id stays as sent)");
+        m.put("pii.pseudonym-key-secret", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf");
+        assertThat(JobConfig.fromMap(m).pseudonymFields).containsExactly("email", "user_id");
+        m.remove("pii.pseudonym-key-secret");
+        m.put("pii.pseudonym-key", "0123456789abcdef-secret");
+        assertThat(JobConfig.fromMap(m).pseudonymFields).containsExactly("email", "user_id");
+    }
+
     @Test
     void aLocalParallelismAboveWhatTheEmbeddedClusterRunsIsRefused() {
         Map<String, String> m = minimal();
