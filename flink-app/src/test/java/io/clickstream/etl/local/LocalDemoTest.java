@@ -129,6 +129,30 @@ class LocalDemoTest {
                 .endsWith(String.format(Locale.ROOT, "; %,d records sent back-to-back, without a newline", backToBack));
     }
 
+    /** The default fits a 1 GiB heap (it runs there); ten times as many are refused before anything is written. */
+    @Test
+    void moreRecordsThanTheHeapHoldsAreRefusedWithWhatToDoInstead() {
+        long oneGiB = 1L << 30;
+        assertThat(LocalDemo.tooManyForTheHeap(new LocalDemo.Options().records, oneGiB)).isNull();
+        assertThat(LocalDemo.tooManyForTheHeap(400_000, oneGiB)).isNull();
+        assertThat(LocalDemo.tooManyForTheHeap(3_000_000, oneGiB)).isEqualTo("--records 3,000,000: the demo builds its traffic in memory,"
+                + " about 5,435 MB for so many, and this JVM's heap (1,024 MB) holds about 423,845 records; give java a larger -Xmx, or write"
+                + " large inputs with the generator, which streams (GeneratorJob --target local --records 3000000), and run LocalRunner over them");
+    }
+
+    /** Refused in a real JVM as one line and exit code 2, before the demo's folder is made (it ran out of heap after seconds before). */
+    @Test
+    void aDemoTooLargeForItsHeapIsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+        Process demo = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), LocalDemo.class.getName(), "--records", "3000000", "--data", dir.resolve("demo").toString())
+                .redirectErrorStream(true).start();
+        List<String> lines = new String(demo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                .collect(java.util.stream.Collectors.toList());
+        assertThat(demo.waitFor()).as("%s", lines).isEqualTo(2);
+        assertThat(lines).singleElement().asString().startsWith("--records 3,000,000: the demo builds its traffic in memory");
+        assertThat(dir.resolve("demo")).doesNotExist();
+    }
+
     @Test
     void badOptionsAreOneLineAndGoodOnesAreRead() {
         LocalDemo.Options o = LocalDemo.Options.parse("--records", "20_000", "--data", "/tmp/d", "--watch");
