@@ -401,7 +401,7 @@ public final class LocalAthena implements AutoCloseable {
         String lakeArg = "data/lake";
         String deadLettersArg = "data/dead-letter";
         Path dist = Paths.get("flink-app/target/trino-dist");
-        Path work = Paths.get("flink-app/target/trino-run");
+        Path work = null;
         List<Path> queries = new ArrayList<>();
         Path folder = Paths.get("athena-queries");
         String java = null;
@@ -416,7 +416,7 @@ public final class LocalAthena implements AutoCloseable {
                             "  --queries DIR       run every .sql file in DIR (default athena-queries)",
                             "  --query FILE        run only this file (repeatable)",
                             "  --trino-dist DIR    Trino's server distribution (default flink-app/target/trino-dist, fetched by the build)",
-                            "  --work DIR          Trino's working folder (default flink-app/target/trino-run)",
+                            "  --work DIR          Trino's working folder (default trino-run beside the distribution's folder)",
                             "  --java HOME         a JDK 24 or newer for Trino (default: found under /usr/lib/jvm or TRINO_JAVA_HOME)",
                             "  --keep              leave Trino running afterwards",
                             ""));
@@ -439,12 +439,16 @@ public final class LocalAthena implements AutoCloseable {
         Path lake = localFolder("--lake", lakeArg, problems);
         Path deadLetters = localFolder("--dead-letters", deadLettersArg, problems);
         problems.addAll(queryProblems(queries, folder));
+        problems.addAll(distProblems(dist));
         if (!problems.isEmpty()) {
             problems.forEach(System.err::println);
             System.exit(2);
         }
         if (queries.isEmpty()) {
             queries = queryFiles(folder);
+        }
+        if (work == null) {
+            work = dist.toAbsolutePath().resolveSibling("trino-run");
         }
         Path javaHome = findJava(java);
         LocalAthena athena = start(install(dist, work), work, javaHome);
@@ -501,12 +505,29 @@ public final class LocalAthena implements AutoCloseable {
         }
         if (queries.isEmpty()) {
             if (!Files.isDirectory(folder)) {
-                problems.add("--queries " + folder + ": no such folder");
+                problems.add("--queries " + folder + ": no such folder" + (folder.isAbsolute() ? ""
+                        : " in " + Paths.get("").toAbsolutePath() + " (the default is the repository's own: run from its root, or give --queries)"));
             } else if (queryFiles(folder).isEmpty()) {
                 problems.add("--queries " + folder + ": holds no .sql file");
             }
         }
         return problems;
+    }
+
+    /** What is wrong with {@code --trino-dist}: a folder holding Trino's server tarball and its Hive plugin, as the build fetches them. */
+    static List<String> distProblems(Path dist) throws IOException {
+        String fetch = "build once with mvn -DskipTests package, which fetches Trino from Maven Central";
+        if (!Files.isDirectory(dist)) {
+            return List.of("--trino-dist " + dist + ": no such folder" + (dist.isAbsolute() ? "" : " in " + Paths.get("").toAbsolutePath()
+                    + " (the default is the build's: run from the repository's root, or give --trino-dist)") + "; " + fetch);
+        }
+        try (Stream<Path> files = Files.list(dist)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).collect(Collectors.toList());
+            if (names.stream().noneMatch(n -> n.matches("trino-server-core-.*\\.tar\\.gz")) || names.stream().noneMatch(n -> n.matches("trino-hive-.*\\.zip"))) {
+                return List.of("--trino-dist " + dist + ": expected trino-server-core-<version>.tar.gz and trino-hive-<version>.zip in it; " + fetch);
+            }
+        }
+        return List.of();
     }
 
     /** The query files of a folder, in name order. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,10 +37,26 @@ class LocalAthenaArgumentsTest {
                 "--dead-letters file:dead-letter: expected a local folder or a file:/// URI (on AWS, run the queries in Athena)");
     }
 
+    /** Before: a NoSuchFileException's stack trace when run from elsewhere than the repository's root. */
+    @Test
+    void trinosDistributionMustBeAFolderWithTheServerAndTheHivePlugin(@TempDir Path dir) throws Exception {
+        String fetch = "build once with mvn -DskipTests package, which fetches Trino from Maven Central";
+        assertThat(LocalAthena.distProblems(Paths.get("no-such-dist"))).containsExactly("--trino-dist no-such-dist: no such folder in "
+                + Paths.get("").toAbsolutePath() + " (the default is the build's: run from the repository's root, or give --trino-dist); " + fetch);
+        assertThat(LocalAthena.distProblems(dir)).containsExactly("--trino-dist " + dir
+                + ": expected trino-server-core-<version>.tar.gz and trino-hive-<version>.zip in it; " + fetch);
+        Files.createFile(dir.resolve("trino-server-core-476.tar.gz"));
+        Files.createFile(dir.resolve("trino-hive-476.zip"));
+        assertThat(LocalAthena.distProblems(dir)).isEmpty();
+    }
+
     @Test
     void aQueryFolderMustExistAndHoldSqlFiles(@TempDir Path dir) throws Exception {
         assertThat(LocalAthena.queryProblems(List.of(), dir.resolve("nowhere")))
                 .containsExactly("--queries " + dir.resolve("nowhere") + ": no such folder");
+        // The default, relative, run from elsewhere than the repository's root.
+        assertThat(LocalAthena.queryProblems(List.of(), Paths.get("no-such-queries"))).containsExactly("--queries no-such-queries: no such folder in "
+                + Paths.get("").toAbsolutePath() + " (the default is the repository's own: run from its root, or give --queries)");
         assertThat(LocalAthena.queryProblems(List.of(), dir)).containsExactly("--queries " + dir + ": holds no .sql file");
         Files.writeString(dir.resolve("01.sql"), "-- One.\nSELECT 1\n");
         assertThat(LocalAthena.queryProblems(List.of(), dir)).isEmpty();
