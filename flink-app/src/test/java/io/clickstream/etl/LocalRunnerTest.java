@@ -15,6 +15,8 @@ import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -59,14 +61,19 @@ class LocalRunnerTest {
         assertThat(LocalRunner.cluster(JobConfig.fromMap(bounded)).contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)).isFalse();
     }
 
-    @Test
+    /**
+     * The embedded cluster has network buffers for the job's channels at the highest parallelism
+     * with large buffers, and at the highest the configuration accepts (with Flink's own size).
+     */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {LocalRunner.LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM, JobConfig.MAX_LOCAL_PARALLELISM})
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void hasNetworkBuffersForItsChannelsAtTheHighestParallelismWithLargeBuffersAndNeedsNoPortWithoutTheWebUi(@TempDir Path dir) throws Exception {
+    void hasNetworkBuffersForItsChannelsAtTheHighestParallelismsAndNeedsNoPortWithoutTheWebUi(int parallelism, @TempDir Path dir) throws Exception {
         List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(6).records(2000).days(2)
                 .start(Instant.parse("2026-03-01T00:00:00Z")));
         FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 20).write(records);
-        int parallelism = LocalRunner.LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM;
-        assertThat(LocalRunner.networkBufferSize(parallelism)).isGreaterThan(LocalRunner.networkBufferSize(parallelism + 1));
+        int largest = LocalRunner.LARGE_NETWORK_BUFFERS_UP_TO_PARALLELISM;
+        assertThat(LocalRunner.networkBufferSize(largest)).isGreaterThan(LocalRunner.networkBufferSize(largest + 1));
 
         Accounting accounting;
         // Without the web UI, its port being taken (another local job) must not matter.
@@ -88,27 +95,6 @@ class LocalRunnerTest {
         try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
             assertThat(left).isEmpty();
         }
-    }
-
-    /** The highest parallelism the configuration accepts runs on the embedded cluster (with Flink's own buffer size). */
-    @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void runsAtTheHighestParallelismTheConfigurationAccepts(@TempDir Path dir) throws Exception {
-        List<GeneratedRecord> records = TrafficGenerator.generate(GeneratorSettings.defaults().seed(7).records(2000).days(2)
-                .start(Instant.parse("2026-03-01T00:00:00Z")));
-        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 7).write(records);
-
-        Accounting accounting = LocalRunner.run(JobConfig.fromMap(Map.of(
-                "input.path", dir.resolve("raw").toString(),
-                "input.mode", "bounded",
-                "parallelism", Integer.toString(JobConfig.MAX_LOCAL_PARALLELISM),
-                "web-ui.enabled", "false",
-                "output.lake.path", dir.resolve("lake").toString(),
-                "output.dead-letter.path", dir.resolve("dead-letter").toString(),
-                "checkpoint.dir", dir.resolve("checkpoints").toString())));
-
-        assertThat(accounting.balanced()).as(accounting.toString()).isTrue();
-        assertThat(accounting.written).isEqualTo(records.stream().filter(r -> r.fate() == Fate.VALID).count());
     }
 
     @Test
