@@ -26,19 +26,17 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.time.Duration;
 
 /**
@@ -175,19 +173,47 @@ public final class LocalRunner {
         return location.contains("://") ? Optional.empty() : Optional.of(Paths.get(location).toAbsolutePath());
     }
 
-    /** The newest complete checkpoint or savepoint under {@code checkpoints}, by completion time. */
+    /**
+     * The newest complete checkpoint or savepoint under {@code checkpoints} (local or {@code s3://}),
+     * by the time its {@code _metadata} was written: {@code <job id>/chk-<n>} or
+     * {@code savepoints/savepoint-<id>}.
+     */
     static Optional<String> latestState(String checkpoints) {
-        Path root = localPath(checkpoints).orElseThrow(() -> new IllegalArgumentException(
-                "resume.from=latest looks for state on a local checkpoint.dir only, not " + checkpoints + "; give the path instead"));
-        try (Stream<Path> files = Files.walk(root, 3)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .filter(p -> p.getParent().getFileName().toString().matches("(chk|savepoint)-.*"))
-                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
-                    .map(p -> location(p.getParent()));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+        try {
+            org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(checkpoints);
+            FileSystem fs = root.getFileSystem();
+            FileStatus newest = null;
+            for (FileStatus owner : listed(fs, root)) {
+                for (FileStatus state : owner.isDir() ? listed(fs, owner.getPath()) : new FileStatus[0]) {
+                    if (state.isDir() && state.getPath().getName().matches("(chk|savepoint)-.*")) {
+                        FileStatus metadata = status(fs, new org.apache.flink.core.fs.Path(state.getPath(), "_metadata"));
+                        if (metadata != null && (newest == null || metadata.getModificationTime() > newest.getModificationTime())) {
+                            newest = metadata;
+                        }
+                    }
+                }
+            }
+            return newest == null ? Optional.empty() : Optional.of(newest.getPath().getParent().toString());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new IllegalArgumentException("resume.from=latest: cannot list " + checkpoints + " (checkpoint.dir): " + StartupChecks.firstLine(e));
+        }
+    }
+
+    /** The folder's entries; none when it does not exist (a local file system answers null, S3 throws). */
+    private static FileStatus[] listed(FileSystem fs, org.apache.flink.core.fs.Path folder) throws IOException {
+        try {
+            FileStatus[] entries = fs.listStatus(folder);
+            return entries == null ? new FileStatus[0] : entries;
+        } catch (java.io.FileNotFoundException none) {
+            return new FileStatus[0];
+        }
+    }
+
+    private static FileStatus status(FileSystem fs, org.apache.flink.core.fs.Path file) throws IOException {
+        try {
+            return fs.getFileStatus(file);
+        } catch (java.io.FileNotFoundException none) {
+            return null;
         }
     }
 
@@ -295,23 +321,20 @@ public final class LocalRunner {
      * cancelled or killed) stays, for {@code resume.from latest}.
      */
     static void removeIfStateless(String checkpoints, JobID job) throws IOException {
-        Optional<Path> root = localPath(checkpoints);
-        if (root.isEmpty()) {
-            return;
+        org.apache.flink.core.fs.Path own = new org.apache.flink.core.fs.Path(checkpoints, job.toHexString());
+        FileSystem fs = own.getFileSystem();
+        if (status(fs, own) != null && !holdsMetadata(fs, own)) {
+            fs.delete(own, true);
         }
-        Path own = root.get().resolve(job.toHexString());
-        if (!Files.isDirectory(own)) {
-            return;
-        }
-        List<Path> inside;
-        try (Stream<Path> files = Files.walk(own)) {
-            inside = files.sorted(Comparator.reverseOrder()).collect(java.util.stream.Collectors.toList());
-        }
-        if (inside.stream().noneMatch(p -> p.getFileName().toString().equals("_metadata"))) {
-            for (Path p : inside) {
-                Files.deleteIfExists(p);
+    }
+
+    private static boolean holdsMetadata(FileSystem fs, org.apache.flink.core.fs.Path folder) throws IOException {
+        for (FileStatus entry : listed(fs, folder)) {
+            if (entry.isDir() ? holdsMetadata(fs, entry.getPath()) : entry.getPath().getName().equals("_metadata")) {
+                return true;
             }
         }
+        return false;
     }
 
     /** The embedded cluster: ports, slots, network buffers, restarts and how often tasks report. */
@@ -327,6 +350,10 @@ public final class LocalRunner {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism);
         conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, networkBufferSize(config.parallelism));
+        // Hadoop's S3 file system made for checkpoints on s3:// keeps the job's class loader, which Flink
+        // closes when the job ends, and Hadoop's shutdown hook reads its settings through it as the JVM
+        // exits: Flink's leak check then printed a stack trace after every such run.
+        conf.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));

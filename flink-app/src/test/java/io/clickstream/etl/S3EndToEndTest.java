@@ -273,6 +273,32 @@ class S3EndToEndTest {
         assertThat(refused.lines).singleElement().asString().startsWith("--dead-letters '" + deadLetters + "': cannot be read: ");
     }
 
+    /**
+     * A local run's checkpoint folder on S3: {@code resume.from latest} finds the newest state there
+     * (it looked on local folders only, though the stop message offered it), and a finished run's
+     * own folder without a checkpoint is removed while one holding a checkpoint stays.
+     */
+    @Test
+    void theLatestStateAndAFinishedRunsEmptyFolderAreFoundOnAnS3CheckpointFolder(@TempDir Path local) throws Exception {
+        String root = "s3://" + lakeBucket + "/checkpoints";
+        assertThat(LocalRunner.latestState(root)).isEmpty();
+        Path file = Files.writeString(local.resolve("state"), "state");
+        org.apache.flink.api.common.JobID finished = new org.apache.flink.api.common.JobID();
+        org.apache.flink.api.common.JobID killed = new org.apache.flink.api.common.JobID();
+        s3.put(root + "/" + killed + "/chk-3/_metadata", file);
+        s3.put(root + "/" + killed + "/shared/part", file);
+        Thread.sleep(1_100); // S3 keeps modification times to the second
+        s3.put(root + "/savepoints/savepoint-1a2b3c-0d4e5f/_metadata", file);
+        s3.put(root + "/" + finished + "/shared/part", file);
+        s3.put(root + "/" + finished + "/taskowned/part", file);
+
+        assertThat(LocalRunner.latestState(root)).contains(root + "/savepoints/savepoint-1a2b3c-0d4e5f");
+        LocalRunner.removeIfStateless(root, finished);
+        LocalRunner.removeIfStateless(root, killed);
+        assertThat(s3.keys(lakeBucket, "checkpoints/")).containsExactlyInAnyOrder("checkpoints/" + killed + "/chk-3/_metadata",
+                "checkpoints/" + killed + "/shared/part", "checkpoints/savepoints/savepoint-1a2b3c-0d4e5f/_metadata");
+    }
+
     private static ProcessLines replay(Path dir, List<String> s3Options, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), new JvmTempFolder(dir).option(),
                 "-cp", System.getProperty("java.class.path"), ReplayDeadLetters.class.getName()));
