@@ -247,6 +247,8 @@ public final class LocalRunner {
         String checkpoints = checkpointDir(config);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+        // Savepoints asked for through the REST API without a folder (StopWithSavepoint) go where Ctrl+C's do.
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepointDir(config));
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         String from = config.resumeFrom == null ? null : resumePath(config);
         if (from != null) {

@@ -399,10 +399,13 @@ class LocalRunnerTest {
             assertThat(get(page)).as("%s does not show the pseudonym key", page).doesNotContain(SECRET);
         }
 
-        // Stop as a user would, with the documented command, and check the savepoint it reports.
-        String savepoint = StopWithSavepoint.stop(base, dir.resolve("savepoints").toUri().toString());
+        // Stop as a user would, with the documented command, and check the savepoint it reports: where Ctrl+C
+        // puts one, so that resume.from latest finds it (it went to ./data/savepoints, where latest never looks).
+        String savepoint = StopWithSavepoint.stop(base, null);
         run.get(1, TimeUnit.MINUTES);
         assertThat(Paths.get(URI.create(savepoint)).resolve("_metadata")).exists();
+        assertThat(Paths.get(URI.create(savepoint)).getParent()).isEqualTo(dir.resolve("checkpoints/savepoints"));
+        assertThat(LocalRunner.latestState(config.checkpointDir)).contains(savepoint);
     }
 
     private String get(String url) throws Exception {

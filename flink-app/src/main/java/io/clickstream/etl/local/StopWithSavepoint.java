@@ -15,9 +15,11 @@ import java.time.Duration;
 
 /**
  * Stops the job running on a local cluster with a savepoint, through the Flink REST API, and prints
- * the savepoint's path for {@code --resume.from}:
+ * the savepoint's path for {@code --resume.from}. Unless told otherwise the savepoint goes where the
+ * runner's own Ctrl+C puts one, {@code <checkpoint.dir>/savepoints}, where {@code resume.from latest}
+ * looks:
  *
- * <pre>--port 8081 --savepoint-dir file:///abs/data/savepoints</pre>
+ * <pre>--port 8081 [--savepoint-dir file:///abs/data/savepoints]</pre>
  */
 public final class StopWithSavepoint {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,14 +33,15 @@ public final class StopWithSavepoint {
 
     private static void runCommand(String[] args) throws Exception {
         int port = 8081;
-        String dir = LocalRunner.location(Paths.get("data", "savepoints"));
+        String dir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help": case "-h":
                     System.out.print(String.join("\n",
                             "Stops the job of a local runner with a savepoint, through its web UI's REST API, and prints the savepoint's path.",
                             "  --port N              the web UI's port (default 8081)",
-                            "  --savepoint-dir URI   where the savepoint goes (default " + dir + ")",
+                            "  --savepoint-dir URI   where the savepoint goes (default: the runner's <checkpoint.dir>/savepoints,"
+                                    + " where Ctrl+C's go and --resume.from latest looks)",
                             ""));
                     return;
                 case "--port": port = (int) EntryPoint.number(args, ++i, "--port", 1, 65_535); break;
@@ -64,7 +67,10 @@ public final class StopWithSavepoint {
         }
     }
 
-    /** Stops the one running job and returns the savepoint path once it is complete. */
+    /**
+     * Stops the one running job and returns the savepoint path once it is complete; a {@code null}
+     * folder means the cluster's own savepoint folder.
+     */
     public static String stop(String base, String savepointDir) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         JsonNode overview = get(http, base + "/jobs/overview");
@@ -78,7 +84,10 @@ public final class StopWithSavepoint {
             throw new IllegalStateException("No running job at " + base + " (" + overview.path("jobs").size() + " finished or stopped ones)");
         }
         String job = base + "/jobs/" + jobId;
-        ObjectNode body = JSON.createObjectNode().put("targetDirectory", savepointDir).put("drain", false).put("formatType", "CANONICAL");
+        ObjectNode body = JSON.createObjectNode().put("drain", false).put("formatType", "CANONICAL");
+        if (savepointDir != null) {
+            body.put("targetDirectory", savepointDir);
+        }
         JsonNode trigger = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(job + "/stop"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
