@@ -28,6 +28,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.runtime.client.JobExecutionException;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
@@ -152,17 +154,42 @@ public final class LocalRunner {
      */
     static String resumePath(JobConfig config) {
         if (config.resumeFrom.equals("latest")) {
-            return latestState(checkpointDir(config)).orElseThrow(() -> new IllegalArgumentException(
+            String latest = latestState(checkpointDir(config)).orElseThrow(() -> new IllegalArgumentException(
                     "resume.from=latest: no retained checkpoint or savepoint under " + checkpointDir(config)
                             + " (checkpoint.dir); nothing to resume from"));
+            checkReadable("resume.from=latest (" + latest + ")", latest);
+            return latest;
         }
-        Optional<Path> local = localPath(config.resumeFrom);
-        if (local.isPresent() && !Files.isRegularFile(local.get().resolve("_metadata"))
-                && !(local.get().getFileName() != null && local.get().getFileName().toString().equals("_metadata") && Files.isRegularFile(local.get()))) {
-            throw new IllegalArgumentException("resume.from='" + config.resumeFrom + "': "
-                    + (Files.exists(local.get()) ? "holds no _metadata, so it is not a savepoint or checkpoint" : "does not exist"));
-        }
+        checkReadable("resume.from='" + config.resumeFrom + "'", config.resumeFrom);
         return config.resumeFrom;
+    }
+
+    /**
+     * That {@code location} (a savepoint or checkpoint folder, or its {@code _metadata}) holds
+     * metadata this build of Flink reads: else the job failed to start with a page of stack traces
+     * (a folder copied in part, a file that is no savepoint, state of another Flink version).
+     */
+    private static void checkReadable(String key, String location) {
+        org.apache.flink.core.fs.Path state = localPath(location).map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
+                .orElseGet(() -> new org.apache.flink.core.fs.Path(location));
+        org.apache.flink.core.fs.Path metadata = state.getName().equals("_metadata") ? state : new org.apache.flink.core.fs.Path(state, "_metadata");
+        try {
+            FileSystem fs = state.getFileSystem();
+            FileStatus found = status(fs, metadata);
+            if (found == null || found.isDir()) {
+                throw new IllegalArgumentException(key + ": " + (status(fs, state) != null
+                        ? "holds no _metadata, so it is not a savepoint or checkpoint" : "does not exist"));
+            }
+            try (java.io.DataInputStream in = new java.io.DataInputStream(fs.open(metadata))) {
+                org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(in, LocalRunner.class.getClassLoader(), state.toString());
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            if (unreadable instanceof IllegalArgumentException && unreadable.getMessage().startsWith(key)) {
+                throw (IllegalArgumentException) unreadable;
+            }
+            throw new IllegalArgumentException(key + ": its _metadata is not a savepoint or checkpoint Flink " + EnvironmentInformation.getVersion()
+                    + " can read (" + StartupChecks.firstLine(unreadable) + ")");
+        }
     }
 
     private static Optional<Path> localPath(String location) {
@@ -260,9 +287,19 @@ public final class LocalRunner {
         FileSystem.initialize(conf, null);
 
         Finished finished;
-        // Closed before the JVM exits: else the cluster's working folder and RPC jar stay in the temp folder.
-        try (EmbeddedCluster cluster = new EmbeddedCluster(CLUSTER_SHUTDOWN_TIMEOUT)) {
-            finished = run(config, cluster.environment(conf), from);
+        try {
+            // Closed before the JVM exits: else the cluster's working folder and RPC jar stay in the temp folder.
+            try (EmbeddedCluster cluster = new EmbeddedCluster(CLUSTER_SHUTDOWN_TIMEOUT)) {
+                finished = run(config, cluster.environment(conf), from);
+            }
+        } catch (Exception failed) {
+            // A job that failed before its first checkpoint leaves an empty folder too; one with a checkpoint keeps it.
+            Optional<JobID> job = org.apache.flink.util.ExceptionUtils.findThrowable(failed, JobExecutionException.class)
+                    .map(JobExecutionException::getJobID);
+            if (job.isPresent()) {
+                removeIfStateless(checkpoints, job.get());
+            }
+            throw failed;
         }
         // After the cluster's shutdown, which waits for the job's own cleanup (it discards the checkpoints of a finished run).
         removeIfStateless(checkpoints, finished.job);

@@ -134,8 +134,12 @@ class LocalRunnerTest {
                 "--output.dead-letter.path", dir.resolve("dead-letter").toString(), "--checkpoint.dir", dir.resolve("checkpoints").toString(),
                 "--web-ui.enabled", "false"};
 
+        // A _metadata that is none (a copy cut short, another tool's file): the job failed at start with a page of stack traces.
+        Files.writeString(Files.createDirectories(dir.resolve("cut-short")).resolve("_metadata"), "not a savepoint");
+
         ProcessLines latest = ProcessLines.of(startRunner(dir, common, "--resume.from", "latest"));
         ProcessLines wrong = ProcessLines.of(startRunner(dir, common, "--resume.from", dir.resolve("not-a-savepoint").toString()));
+        ProcessLines unreadable = ProcessLines.of(startRunner(dir, common, "--resume.from", dir.resolve("cut-short").toString()));
 
         assertThat(latest.exitCode).isEqualTo(2);
         assertThat(latest.lines).containsExactly("resume.from=latest: no retained checkpoint or savepoint under "
@@ -143,6 +147,31 @@ class LocalRunnerTest {
         assertThat(wrong.exitCode).isEqualTo(2);
         assertThat(wrong.lines).containsExactly("resume.from='" + dir.resolve("not-a-savepoint")
                 + "': holds no _metadata, so it is not a savepoint or checkpoint");
+        assertThat(unreadable.exitCode).isEqualTo(2);
+        assertThat(unreadable.lines).singleElement().asString().startsWith("resume.from='" + dir.resolve("cut-short")
+                + "': its _metadata is not a savepoint or checkpoint Flink 1.20.1 can read (Unexpected magic number.");
+    }
+
+    /**
+     * A run whose job fails before its first checkpoint removes its own empty checkpoint folder, as a
+     * finished one does (each failed run left one). The lake's day folder is a file here, so every
+     * attempt to write fails until the restarts are spent.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aFailedRunLeavesNoEmptyCheckpointFolder(@TempDir Path dir) throws Exception {
+        FirehoseLocalWriter.withDefaults(dir.resolve("raw"), 8).write(TrafficGenerator.generate(GeneratorSettings.defaults().seed(8)
+                .records(200).days(1).start(Instant.parse("2026-03-01T00:00:00Z"))));
+        Files.createFile(Files.createDirectories(dir.resolve("lake")).resolve("year=2026"));
+        JobConfig config = JobConfig.fromMap(Map.of("input.path", dir.resolve("raw").toString(), "input.mode", "bounded",
+                "output.lake.path", dir.resolve("lake").toString(), "output.dead-letter.path", dir.resolve("dead-letter").toString(),
+                "checkpoint.dir", dir.resolve("checkpoints").toString(), "web-ui.enabled", "false"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalRunner.run(config))
+                .hasStackTraceContaining("Failed to create the parent directory");
+        try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
+            assertThat(left).as("the failed job's own folder").isEmpty();
+        }
     }
 
     @Test
