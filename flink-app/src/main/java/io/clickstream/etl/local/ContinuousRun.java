@@ -1,6 +1,7 @@
 package io.clickstream.etl.local;
 
 import io.clickstream.etl.metrics.Accounting;
+import io.clickstream.generator.job.StopSignals;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -9,15 +10,12 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,8 +43,6 @@ public final class ContinuousRun {
         }
     }
 
-    private static final String[] STOP_SIGNALS = {"INT", "TERM"};
-
     private final JobClient job;
     private final String savepointDir;
     private final Path localLake;
@@ -67,10 +63,7 @@ public final class ContinuousRun {
 
     /** Waits for the job to end, reporting progress every {@code progressEvery}. */
     public Outcome await(Duration progressEvery) throws Exception {
-        Map<String, Object> previous = new LinkedHashMap<>();
-        for (String name : STOP_SIGNALS) {
-            previous.put(name, Signals.handle(name, () -> stop("SIG" + name)));
-        }
+        StopSignals signals = StopSignals.install(this::stop);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "progress");
             thread.setDaemon(true);
@@ -82,7 +75,7 @@ public final class ContinuousRun {
             result = job.getJobExecutionResult().get();
         } finally {
             progress.shutdownNow();
-            previous.forEach(Signals::restore);
+            signals.close();
         }
         CompletableFuture<String> stopped = savepoint.get();
         return new Outcome(new Accounting(result.getAllAccumulatorResults()), stopped == null ? null : stopped.get());
@@ -171,51 +164,5 @@ public final class ContinuousRun {
             }
         }
         return false;
-    }
-
-    /**
-     * {@code sun.misc.Signal}, the JDK's only way to act on Ctrl+C or SIGTERM without the JVM
-     * shutting down (a shutdown hook could not let the run finish its work and exit 0). Reached
-     * reflectively so that the build compiles without warnings about an internal API; it lives in
-     * the exported {@code jdk.unsupported} module of every JDK the job runs on.
-     */
-    private static final class Signals {
-        private static final Class<?> SIGNAL;
-        private static final Class<?> HANDLER;
-
-        static {
-            try {
-                SIGNAL = Class.forName("sun.misc.Signal");
-                HANDLER = Class.forName("sun.misc.SignalHandler");
-            } catch (ClassNotFoundException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        /** Runs {@code action} on the named signal instead of its default; returns the previous handler. */
-        static Object handle(String name, Runnable action) {
-            Object handler = Proxy.newProxyInstance(HANDLER.getClassLoader(), new Class<?>[] {HANDLER}, (proxy, method, args) -> {
-                switch (method.getName()) {
-                    case "handle": action.run(); return null;
-                    case "equals": return proxy == args[0];
-                    case "hashCode": return System.identityHashCode(proxy);
-                    default: return "stop with a savepoint on SIG" + name;
-                }
-            });
-            return install(name, handler);
-        }
-
-        static void restore(String name, Object previous) {
-            install(name, previous);
-        }
-
-        private static Object install(String name, Object handler) {
-            try {
-                Object signal = SIGNAL.getConstructor(String.class).newInstance(name);
-                return SIGNAL.getMethod("handle", SIGNAL, HANDLER).invoke(null, signal, handler);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot handle SIG" + name, e);
-            }
-        }
     }
 }

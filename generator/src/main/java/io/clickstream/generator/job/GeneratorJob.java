@@ -1,5 +1,6 @@
 package io.clickstream.generator.job;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -8,6 +9,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -19,9 +22,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -87,26 +93,86 @@ public final class GeneratorJob {
             }
         }
         env.enableCheckpointing(10_000, CheckpointingMode.AT_LEAST_ONCE);
+        build(env, config, sink(config, new Properties()));
+        if (!(env instanceof LocalStreamEnvironment)) {
+            env.execute("clickstream-generator");
+            return;
+        }
         boolean local = config.target != GeneratorConfig.Target.FIREHOSE;
         long objectsBefore = local ? objects(Paths.get(config.outputPath)) : 0;
-        build(env, config, sink(config, new Properties()));
-        try {
-            env.execute("clickstream-generator");
+        JobClient job = env.executeAsync("clickstream-generator");
+        GracefulStop stop = new GracefulStop(job);
+        JobExecutionResult result;
+        try (StopSignals signals = StopSignals.install(stop)) {
+            result = job.getJobExecutionResult().get();
         } catch (Exception e) {
-            if (!(env instanceof LocalStreamEnvironment)) {
-                throw e;
-            }
+            stop.removeSavepoint();
             System.err.println("The generator failed: " + rootCause(e));
             exitOnceAlone(1, Duration.ofSeconds(30));
             return;
         }
+        stop.removeSavepoint();
+        Long counted = result.getAccumulatorResult(ProgressReporter.RECORDS);
+        long records = counted == null ? 0 : counted;
+        if (stop.signal != null && records < config.records) {
+            System.out.printf(Locale.ROOT, "stopped by %s after %,d of the %,d records asked for; all of them were delivered%n",
+                    stop.signal, records, config.records);
+        }
         String seed = "seed " + config.traffic.seed + (config.seedGiven ? "" : " (new for this run; --seed " + config.traffic.seed + " repeats this traffic)");
         if (local) {
             long written = objects(Paths.get(config.outputPath)) - objectsBefore;
-            System.out.printf(Locale.ROOT, "wrote %,d records in %,d object%s to %s in Firehose's layout, %s%n", config.records,
+            System.out.printf(Locale.ROOT, "wrote %,d records in %,d object%s to %s in Firehose's layout, %s%n", records,
                     written, written == 1 ? "" : "s", Paths.get(config.outputPath).toAbsolutePath().normalize(), seed);
         } else {
-            System.out.printf(Locale.ROOT, "sent %,d records to Firehose stream %s, %s%n", config.records, config.firehoseStream, seed);
+            System.out.printf(Locale.ROOT, "sent %,d records to Firehose stream %s, %s%n", records, config.firehoseStream, seed);
+        }
+    }
+
+    /**
+     * Ctrl+C or SIGTERM on a local run. The first stops the job with a drain (Flink's
+     * stop-with-savepoint): the source stops and the sink delivers what it still buffers, up to a
+     * Firehose buffer interval of records that dying would lose. The savepoint itself is of no use
+     * to a generator and is removed. A second signal exits at once.
+     */
+    private static final class GracefulStop implements Consumer<String> {
+        private final JobClient job;
+        private volatile String signal;
+        private Path savepoint;
+
+        GracefulStop(JobClient job) {
+            this.job = job;
+        }
+
+        @Override
+        public synchronized void accept(String name) {
+            if (signal != null) {
+                System.out.println(name + ": stopping at once; records not yet delivered are lost");
+                System.exit(130);
+            }
+            signal = name;
+            System.out.println(name + ": stopping; delivering the records generated so far first (Ctrl+C again stops at once and loses them)");
+            try {
+                savepoint = Files.createTempDirectory("clickstream-generator-stop");
+            } catch (IOException e) {
+                System.out.println("Cannot stop gracefully: no temp folder for Flink's drain (" + e + "). Again to stop at once.");
+                return;
+            }
+            job.stopWithSavepoint(true, savepoint.toUri().toString(), SavepointFormatType.CANONICAL).whenComplete((path, failure) -> {
+                if (failure != null) {
+                    System.out.println("Cannot stop gracefully yet: " + rootCause(failure).getMessage() + ". Again to stop at once.");
+                }
+            });
+        }
+
+        synchronized void removeSavepoint() throws IOException {
+            if (savepoint == null) {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(savepoint)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -208,8 +209,16 @@ class GeneratorJobTest {
 
     /** The generator in its own JVM with credentials from the environment and nothing else of AWS's: no profile, no instance. */
     private static ProcessLines generator(Path home, Map<String, String> environment, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), GeneratorJob.class.getName()));
+        Process generator = generatorProcess(home, environment, List.of(), args);
+        List<String> lines = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.contains(" INFO ")).collect(Collectors.toList());
+        return new ProcessLines(generator.waitFor(), lines);
+    }
+
+    private static Process generatorProcess(Path home, Map<String, String> environment, List<String> jvm, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GeneratorJob.class.getName()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -218,10 +227,7 @@ class GeneratorJobTest {
         pb.environment().put("AWS_ACCESS_KEY_ID", "test");
         pb.environment().put("AWS_SECRET_ACCESS_KEY", "test-secret");
         pb.environment().putAll(environment);
-        Process generator = pb.start();
-        List<String> lines = new String(generator.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .filter(l -> !l.contains(" INFO ")).collect(Collectors.toList());
-        return new ProcessLines(generator.waitFor(), lines);
+        return pb.start();
     }
 
     private static final class ProcessLines {
@@ -230,6 +236,72 @@ class GeneratorJobTest {
 
         ProcessLines(int exitCode, List<String> lines) {
             this.exitCode = exitCode;
+            this.lines = lines;
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void sigtermStopsALiveRunAfterDeliveringWhatItGenerated(@TempDir Path dir) throws Exception {
+        // Up to a buffer interval (60 s) of records waits in memory for its object; dying lost them all.
+        Path raw = dir.resolve("raw");
+        StoppedRun local = stopWhenRunning(dir, Map.of(), List.of("--target", "local", "--output.path", raw.toString()));
+        assertThat(local.records).isPositive();
+        assertThat(local.lines.get(local.lines.size() - 1)).startsWith(String.format(Locale.ROOT, "wrote %,d records in 1 object to ", local.records));
+        assertThat(landed(raw).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(local.records);
+        try (Stream<Path> files = Files.walk(raw)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+
+        try (LocalFirehoseEndpoint firehose = LocalFirehoseEndpoint.start(dir.resolve("landed"), "clickstream", 0, 0, 1 << 20, 1000, 4)) {
+            StoppedRun sent = stopWhenRunning(dir, Map.of("AWS_REGION", "eu-central-1"),
+                    List.of("--target", "firehose", "--firehose.stream", "clickstream", "--firehose.endpoint", firehose.endpoint()));
+            assertThat(sent.lines.get(sent.lines.size() - 1)).startsWith(String.format(Locale.ROOT, "sent %,d records to Firehose stream ", sent.records));
+            firehose.flush();
+            assertThat(firehose.accepted()).isEqualTo(sent.records);
+        }
+    }
+
+    /** A live generator process, sent SIGTERM once it has generated records; what it said it delivered. */
+    private static StoppedRun stopWhenRunning(Path home, Map<String, String> environment, List<String> target) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--rate", "200", "--duration", "10min", "--progress.interval", "1s", "--seed", "5"));
+        args.addAll(target);
+        Path temp = Files.createDirectories(home.resolve("tmp-" + target.get(1)));
+        // The test class path's log configuration is silent; the progress line says when records flow.
+        Path logging = Files.writeString(home.resolve("log4j2-progress.properties"), String.join("\n",
+                "rootLogger.level = OFF", "logger.progress.name = " + ProgressReporter.class.getName(), "logger.progress.level = INFO",
+                "logger.progress.appenderRef.out.ref = out", "appender.out.type = Console", "appender.out.name = out",
+                "appender.out.layout.type = PatternLayout", "appender.out.layout.pattern = %c{1} - %m%n"));
+        Process generator = generatorProcess(home, environment, List.of("-Djava.io.tmpdir=" + temp, "-Dlog4j2.configurationFile=" + logging), args);
+        List<String> lines = new ArrayList<>();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(generator.getInputStream(), StandardCharsets.UTF_8))) {
+            boolean signalled = false;
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("ProgressReporter - generated ") && !signalled) {
+                    signalled = true;
+                    generator.toHandle().destroy(); // SIGTERM; Process.destroy() would also close its output
+                }
+                if (!line.startsWith("ProgressReporter - ")) {
+                    lines.add(line);
+                }
+            }
+        }
+        assertThat(generator.waitFor()).as("%s", lines).isZero();
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped by SIGTERM after ([\\d,]+) of the 120,000 records asked for;"
+                + " all of them were delivered").matcher(String.join("\n", lines));
+        assertThat(stopped.find()).as("%s", lines).isTrue();
+        try (Stream<Path> left = Files.list(temp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the drain's savepoint is removed").noneMatch(n -> n.startsWith("clickstream"));
+        }
+        return new StoppedRun(Long.parseLong(stopped.group(1).replace(",", "")), lines);
+    }
+
+    private static final class StoppedRun {
+        final long records;
+        final List<String> lines;
+
+        StoppedRun(long records, List<String> lines) {
+            this.records = records;
             this.lines = lines;
         }
     }
