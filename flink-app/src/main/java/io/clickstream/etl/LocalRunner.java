@@ -8,6 +8,7 @@ import io.clickstream.etl.enrich.UserAgentClassifier;
 import io.clickstream.etl.local.ContinuousRun;
 import io.clickstream.etl.local.EmbeddedCluster;
 import io.clickstream.etl.local.EntryPoint;
+import io.clickstream.etl.local.RetainedStates;
 import io.clickstream.etl.metrics.Accounting;
 import io.clickstream.etl.sink.LakeSinks;
 import io.clickstream.etl.source.RawObjectSource;
@@ -170,14 +171,13 @@ public final class LocalRunner {
      * (a folder copied in part, a file that is no savepoint, state of another Flink version).
      */
     private static void checkReadable(String key, String location) {
-        org.apache.flink.core.fs.Path state = localPath(location).map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
-                .orElseGet(() -> new org.apache.flink.core.fs.Path(location));
+        org.apache.flink.core.fs.Path state = statePath(location);
         org.apache.flink.core.fs.Path metadata = state.getName().equals("_metadata") ? state : new org.apache.flink.core.fs.Path(state, "_metadata");
         try {
             FileSystem fs = state.getFileSystem();
-            FileStatus found = status(fs, metadata);
+            FileStatus found = RetainedStates.status(fs, metadata);
             if (found == null || found.isDir()) {
-                throw new IllegalArgumentException(key + ": " + (status(fs, state) != null
+                throw new IllegalArgumentException(key + ": " + (RetainedStates.status(fs, state) != null
                         ? "holds no _metadata, so it is not a savepoint or checkpoint" : "does not exist"));
             }
             try (java.io.DataInputStream in = new java.io.DataInputStream(fs.open(metadata))) {
@@ -190,6 +190,11 @@ public final class LocalRunner {
             throw new IllegalArgumentException(key + ": its _metadata is not a savepoint or checkpoint Flink " + EnvironmentInformation.getVersion()
                     + " can read (" + StartupChecks.firstLine(unreadable) + ")");
         }
+    }
+
+    /** A saved state's location as Flink reads it: a local path made absolute. */
+    private static org.apache.flink.core.fs.Path statePath(String location) {
+        return localPath(location).map(p -> new org.apache.flink.core.fs.Path(p.toUri())).orElseGet(() -> new org.apache.flink.core.fs.Path(location));
     }
 
     private static Optional<Path> localPath(String location) {
@@ -207,40 +212,18 @@ public final class LocalRunner {
      */
     static Optional<String> latestState(String checkpoints) {
         try {
-            org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(checkpoints);
-            FileSystem fs = root.getFileSystem();
-            FileStatus newest = null;
-            for (FileStatus owner : listed(fs, root)) {
-                for (FileStatus state : owner.isDir() ? listed(fs, owner.getPath()) : new FileStatus[0]) {
-                    if (state.isDir() && state.getPath().getName().matches("(chk|savepoint)-.*")) {
-                        FileStatus metadata = status(fs, new org.apache.flink.core.fs.Path(state.getPath(), "_metadata"));
-                        if (metadata != null && (newest == null || metadata.getModificationTime() > newest.getModificationTime())) {
-                            newest = metadata;
-                        }
-                    }
-                }
-            }
-            return newest == null ? Optional.empty() : Optional.of(newest.getPath().getParent().toString());
+            return RetainedStates.newestFirst(checkpoints).stream().findFirst().map(org.apache.flink.core.fs.Path::toString);
         } catch (IOException e) {
             throw new IllegalArgumentException("resume.from=latest: cannot list " + checkpoints + " (checkpoint.dir): " + StartupChecks.firstLine(e));
         }
     }
 
-    /** The folder's entries; none when it does not exist (a local file system answers null, S3 throws). */
-    private static FileStatus[] listed(FileSystem fs, org.apache.flink.core.fs.Path folder) throws IOException {
-        try {
-            FileStatus[] entries = fs.listStatus(folder);
-            return entries == null ? new FileStatus[0] : entries;
-        } catch (java.io.FileNotFoundException none) {
-            return new FileStatus[0];
-        }
-    }
-
-    private static FileStatus status(FileSystem fs, org.apache.flink.core.fs.Path file) throws IOException {
-        try {
-            return fs.getFileStatus(file);
-        } catch (java.io.FileNotFoundException none) {
-            return null;
+    /** Keeps the checkpoint folder to {@link RetainedStates#KEPT} states and the one this run resumes from, saying what went. */
+    private static void pruneStates(String checkpoints, String resumedFrom) throws IOException {
+        List<org.apache.flink.core.fs.Path> deleted = RetainedStates.prune(checkpoints, resumedFrom == null ? null : statePath(resumedFrom));
+        if (!deleted.isEmpty()) {
+            System.out.println("Deleted " + deleted.size() + " older saved state" + (deleted.size() == 1 ? "" : "s") + " in " + checkpoints
+                    + " (the newest " + RetainedStates.KEPT + " and the one resumed from are kept)");
         }
     }
 
@@ -278,6 +261,7 @@ public final class LocalRunner {
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepointDir(config));
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         String from = config.resumeFrom == null ? null : resumePath(config);
+        pruneStates(checkpoints, from);
         if (from != null) {
             System.out.println("Resuming from " + from);
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
@@ -303,6 +287,7 @@ public final class LocalRunner {
         }
         // After the cluster's shutdown, which waits for the job's own cleanup (it discards the checkpoints of a finished run).
         removeIfStateless(checkpoints, finished.job);
+        pruneStates(checkpoints, from);
         return finished.accounting;
     }
 
@@ -362,13 +347,13 @@ public final class LocalRunner {
     static void removeIfStateless(String checkpoints, JobID job) throws IOException {
         org.apache.flink.core.fs.Path own = new org.apache.flink.core.fs.Path(checkpoints, job.toHexString());
         FileSystem fs = own.getFileSystem();
-        if (status(fs, own) != null && !holdsMetadata(fs, own)) {
+        if (RetainedStates.status(fs, own) != null && !holdsMetadata(fs, own)) {
             fs.delete(own, true);
         }
     }
 
     private static boolean holdsMetadata(FileSystem fs, org.apache.flink.core.fs.Path folder) throws IOException {
-        for (FileStatus entry : listed(fs, folder)) {
+        for (FileStatus entry : RetainedStates.listed(fs, folder)) {
             if (entry.isDir() ? holdsMetadata(fs, entry.getPath()) : entry.getPath().getName().equals("_metadata")) {
                 return true;
             }

@@ -201,6 +201,11 @@ class LocalRunnerTest {
                 "--checkpoint.interval", "1s", "--input.monitor-interval", "500ms", "--input.sweep-interval", "500ms",
                 "--web-ui.enabled", "false"};
 
+        // What months of stops and crashes leave: older savepoints and a killed run's checkpoint.
+        Path killedRun = olderState(checkpoints.resolve("0123456789abcdef0123456789abcdef/chk-12"), 3);
+        Path oldest = olderState(checkpoints.resolve("savepoints/savepoint-000000-000000000001"), 2);
+        Path older = olderState(checkpoints.resolve("savepoints/savepoint-000000-000000000002"), 1);
+
         Process run = startRunner(dir, continuous);
         ProcessLines.awaitLine(run, line -> line.contains("2,000 records:"));
         new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
@@ -219,8 +224,12 @@ class LocalRunnerTest {
             assertThat(beside.map(f -> f.getFileName().toString())).as("no folder named with escapes beside it").doesNotContain("my%20checkpoints");
         }
         try (java.util.stream.Stream<Path> kept = Files.list(checkpoints)) {
-            assertThat(kept.map(f -> f.getFileName().toString())).as("the savepoint; the stopped job's own folder held nothing more").containsExactly("savepoints");
+            assertThat(kept.map(f -> f.getFileName().toString())).as("the savepoints; the stopped job's own folder held nothing more,"
+                    + " the killed run's was the oldest of four states").containsExactly("savepoints");
         }
+        assertThat(killedRun).doesNotExist();
+        assertThat(stopped.lines).contains("Deleted 1 older saved state in " + LocalRunner.location(checkpoints)
+                + " (the newest 3 and the one resumed from are kept)");
 
         List<GeneratedRecord> second = TrafficGenerator.generate(GeneratorSettings.defaults().seed(22).records(1000).days(1)
                 .start(Instant.parse("2026-03-02T00:00:00Z")));
@@ -237,6 +246,17 @@ class LocalRunnerTest {
         assertThat(resumedOutput.lines).contains("Resuming from " + savepoint)
                 .anyMatch(l -> l.startsWith("SIGTERM: stopping the job with a savepoint"))
                 .anyMatch(l -> l.startsWith("This run only (resumed from ") && l.contains("ACCOUNTING in=1000 = written "));
+        try (java.util.stream.Stream<Path> kept = Files.list(checkpoints.resolve("savepoints"))) {
+            assertThat(kept).as("the two runs' savepoints and the newest older one").hasSize(3)
+                    .contains(Paths.get(new org.apache.flink.core.fs.Path(savepoint).toUri()), older).doesNotContain(oldest);
+        }
+    }
+
+    /** A complete state (its {@code _metadata} is all that counts) written {@code hoursAgo}. */
+    private static Path olderState(Path folder, int hoursAgo) throws java.io.IOException {
+        Path metadata = Files.writeString(Files.createDirectories(folder).resolve("_metadata"), "an older run's state");
+        Files.setLastModifiedTime(metadata, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600L * hoursAgo)));
+        return folder;
     }
 
     @Test
