@@ -59,7 +59,8 @@ class SamTemplateTest {
         assertThat(types).containsEntry("AWS::S3::Bucket", 3L).containsEntry("AWS::S3::BucketPolicy", 3L)
                 .containsEntry("AWS::KinesisFirehose::DeliveryStream", 1L).containsEntry("AWS::KinesisAnalyticsV2::Application", 1L)
                 .containsEntry("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption", 1L).containsEntry("AWS::Glue::Database", 1L)
-                .containsEntry("AWS::Glue::Crawler", 1L).containsEntry("AWS::Glue::Table", 2L).containsEntry("AWS::Athena::WorkGroup", 1L);
+                .containsEntry("AWS::Glue::Crawler", 1L).containsEntry("AWS::Glue::Table", 2L).containsEntry("AWS::Athena::WorkGroup", 1L)
+                .containsEntry("AWS::Lambda::Function", 1L).containsEntry("AWS::Events::Rule", 1L);
         assertThat(types.get("AWS::CloudWatch::Alarm")).isGreaterThanOrEqualTo(7);
         assertThat(stack.properties("FlinkApplication").get("RuntimeEnvironment")).isEqualTo("FLINK-1_20");
         assertThat(map(stack.template.get("Outputs")).keySet()).contains("DeliveryStreamName", "RawBucketName", "LakeBucketName",
@@ -350,6 +351,13 @@ class SamTemplateTest {
             needs.add(new String[] {"FirehoseRole", action, "arn:aws:s3:::" + raw});
             needs.add(new String[] {"FirehoseRole", action, "arn:aws:s3:::" + raw + "/firehose/2026/01/01/00/x.gz"});
         }
+        // The snapshot pruner (MSF API reference: ListApplicationSnapshots, DeleteApplicationSnapshot on the application).
+        String application = "arn:aws:kinesisanalytics:eu-west-1:" + SamTemplate.ACCOUNT + ":application/"
+                + stack.resolveString(Map.of("Ref", "FlinkApplication"));
+        needs.add(new String[] {"SnapshotPrunerRole", "kinesisanalytics:ListApplicationSnapshots", application});
+        needs.add(new String[] {"SnapshotPrunerRole", "kinesisanalytics:DeleteApplicationSnapshot", application});
+        needs.add(new String[] {"SnapshotPrunerRole", "logs:PutLogEvents", "arn:aws:logs:eu-west-1:" + SamTemplate.ACCOUNT + ":log-group:"
+                + stack.resolveString(Map.of("Ref", "SnapshotPrunerLogGroup")) + ":log-stream:2026/12/07/[$LATEST]abc"});
         List<String> missing = new ArrayList<>();
         for (String[] need : needs) {
             if (IamPolicy.ofRole(stack, need[0]).evaluate(need[1], need[2], Map.of()) != IamPolicy.Decision.ALLOW) {
@@ -357,6 +365,25 @@ class SamTemplateTest {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void theSnapshotPrunerRunsDailyOnTheApplicationsSnapshotsAndLogsWhereTheStackSays() {
+        Map<String, Object> function = stack.properties("SnapshotPruner");
+        assertThat(stack.properties("SnapshotPrunerSchedule")).containsEntry("ScheduleExpression", "rate(1 day)");
+        assertThat(list(stack.properties("SnapshotPrunerSchedule").get("Targets")))
+                .anyMatch(t -> map(t).get("Arn").equals(Map.of("Fn::GetAtt", "SnapshotPruner.Arn")));
+        // EventBridge may invoke it only with a resource policy naming that rule.
+        Map<String, Object> permission = stack.properties("SnapshotPrunerInvokePermission");
+        assertThat(permission).containsEntry("FunctionName", Map.of("Ref", "SnapshotPruner")).containsEntry("Principal", "events.amazonaws.com")
+                .containsEntry("Action", "lambda:InvokeFunction")
+                .containsEntry("SourceArn", Map.of("Fn::GetAtt", "SnapshotPrunerSchedule.Arn"));
+        assertThat(map(function.get("LoggingConfig"))).containsEntry("LogGroup", Map.of("Ref", "SnapshotPrunerLogGroup"));
+        assertThat(map(map(function.get("Environment")).get("Variables"))).containsEntry("APPLICATION_NAME", Map.of("Ref", "FlinkApplication"))
+                .containsEntry("SNAPSHOTS_RETAINED", Map.of("Ref", "SnapshotsRetained"));
+        // CloudFormation refuses inline code over 4 KB.
+        assertThat(((String) map(function.get("Code")).get("ZipFile")).getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+        assertThat(stack.properties("SnapshotPrunerErrorsAlarm")).containsEntry("Namespace", "AWS/Lambda").containsEntry("MetricName", "Errors");
     }
 
     @Test
@@ -431,7 +458,8 @@ class SamTemplateTest {
             new NameRule("AWS::Glue::Crawler", "Name", 255, "[^\\s]+"),
             new NameRule("AWS::Athena::WorkGroup", "Name", 128, "[a-zA-Z0-9._-]+"),
             new NameRule("AWS::SNS::Topic", "TopicName", 256, "[a-zA-Z0-9_-]+"),
-            new NameRule("AWS::Logs::LogGroup", "LogGroupName", 512, "[\\.\\-_/#A-Za-z0-9]+"));
+            new NameRule("AWS::Logs::LogGroup", "LogGroupName", 512, "[\\.\\-_/#A-Za-z0-9]+"),
+            new NameRule("AWS::Lambda::Function", "FunctionName", 64, "[a-zA-Z0-9_-]+"));
 
     /** Every explicit physical name in the stack, by logical id. */
     private static Map<String, String> names(SamTemplate template) {
