@@ -147,6 +147,11 @@ public final class GeneratorJob {
         public synchronized void accept(String name) {
             if (signal != null) {
                 System.out.println(name + ": stopping at once; records not yet delivered are lost");
+                try {
+                    removeSavepoint();
+                } catch (IOException e) {
+                    System.out.println("Left " + savepoint + ": " + e);
+                }
                 System.exit(130);
             }
             signal = name;
@@ -154,12 +159,12 @@ public final class GeneratorJob {
             try {
                 savepoint = Files.createTempDirectory("clickstream-generator-stop");
             } catch (IOException e) {
-                System.out.println("Cannot stop gracefully: no temp folder for Flink's drain (" + e + "). Again to stop at once.");
+                System.out.println("Cannot stop gracefully: no temp folder for Flink's drain (" + e + "). Ctrl+C again stops at once.");
                 return;
             }
             job.stopWithSavepoint(true, savepoint.toUri().toString(), SavepointFormatType.CANONICAL).whenComplete((path, failure) -> {
                 if (failure != null) {
-                    System.out.println("Cannot stop gracefully yet: " + rootCause(failure).getMessage() + ". Again to stop at once.");
+                    System.out.println("Cannot stop gracefully yet: " + rootCause(failure).getMessage() + ". Ctrl+C again stops at once.");
                 }
             });
         }
