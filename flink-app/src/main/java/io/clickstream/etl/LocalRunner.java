@@ -219,8 +219,15 @@ public final class LocalRunner {
     }
 
     /** Keeps the checkpoint folder to {@link RetainedStates#KEPT} states and the one this run resumes from, saying what went. */
-    private static void pruneStates(String checkpoints, String resumedFrom) throws IOException {
-        List<org.apache.flink.core.fs.Path> deleted = RetainedStates.prune(checkpoints, resumedFrom == null ? null : statePath(resumedFrom));
+    private static void pruneStates(String checkpoints, String resumedFrom) {
+        List<org.apache.flink.core.fs.Path> deleted;
+        try {
+            deleted = RetainedStates.prune(checkpoints, resumedFrom == null ? null : statePath(resumedFrom));
+        } catch (IOException e) {
+            // Housekeeping: a run that cannot tidy its checkpoint folder still runs, and the next one tries again.
+            System.out.println("Could not delete older saved states in " + checkpoints + ": " + StartupChecks.firstLine(e));
+            return;
+        }
         if (!deleted.isEmpty()) {
             System.out.println("Deleted " + deleted.size() + " older saved state" + (deleted.size() == 1 ? "" : "s") + " in " + checkpoints
                     + " (the newest " + RetainedStates.KEPT + " and the one resumed from are kept)");
