@@ -209,6 +209,17 @@ class SamTemplateTest {
     }
 
     @Test
+    void everyLogGroupExpiresItsEvents() {
+        // CloudWatch Logs keeps events for ever unless told otherwise; these are the values it accepts.
+        Set<Integer> allowed = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+        List<String> groups = stack.resourcesOfType("AWS::Logs::LogGroup");
+        assertThat(groups).hasSizeGreaterThanOrEqualTo(3);
+        for (String group : groups) {
+            assertThat(stack.properties(group).get("RetentionInDays")).as(group).isIn(allowed.toArray());
+        }
+    }
+
+    @Test
     void theWorkgroupCanBeDeletedAfterQueriesRan() {
         for (String workgroup : stack.resourcesOfType("AWS::Athena::WorkGroup")) {
             assertThat(stack.properties(workgroup)).as(workgroup).containsEntry("RecursiveDeleteOption", true);
