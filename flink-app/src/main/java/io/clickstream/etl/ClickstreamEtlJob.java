@@ -83,6 +83,7 @@ public final class ClickstreamEtlJob {
      */
     public static void build(StreamExecutionEnvironment env, JobConfig config, Source<RawRecord, ?, ?> source,
                              Sink<ClickEvent> lake, Sink<DeadLetter> deadLetters) {
+        config.doubts.forEach(LOG::warn);
         env.getConfig().enableObjectReuse();
 
         DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Raw Firehose objects", TypeInformation.of(RawRecord.class))

@@ -349,9 +349,15 @@ class LocalRunnerTest {
         FirehoseLocalWriter.withDefaults(dir.resolve("data/raw"), 9).write(TrafficGenerator.generate(GeneratorSettings.defaults().seed(9)
                 .records(1000).days(1).start(Instant.parse("2026-03-01T00:00:00Z"))));
         String[] args = {"--input.path", "./data/raw", "--output.lake.path", "./data/lake", "--output.dead-letter.path", "data/dead-letter",
-                "--checkpoint.dir", "data/checkpoints", "--input.mode", "bounded", "--web-ui.enabled", "false"};
+                "--checkpoint.dir", "data/checkpoints", "--input.mode", "bounded", "--web-ui.enabled", "false",
+                "--pii.drop-fields", "referer"};
 
-        ProcessLines first = ProcessLines.of(startRunner(dir, args));
+        // With the log configuration a user's run has (the test class path's is silent).
+        Process logged = startRunner(dir, List.of("-Dlog4j2.configurationFile=" + Paths.get("target/classes/log4j2.properties").toAbsolutePath()), args);
+        // Logged where MSF's log shows it too: the job's own start-up.
+        assertThat(ProcessLines.awaitLine(logged, l -> l.matches("\\d\\d:\\d\\d:\\d\\d WARN  ClickstreamEtlJob - pii.drop-fields: 'referer'"
+                + " is no field of the event schema, .*did you mean referrer\\?"), Duration.ofMinutes(1))).isTrue();
+        ProcessLines first = ProcessLines.of(logged);
         List<Path> lakeFiles = files(dir.resolve("data/lake"));
         ProcessLines second = ProcessLines.of(startRunner(dir, args));
 

@@ -194,6 +194,12 @@ public final class JobConfig implements Serializable {
     public final int maxExtraFields;
     public final Duration dedupTtl;
     public final Set<String> dropFields;
+    /**
+     * Settings that are valid but probably not what was meant, one sentence each, for the job to
+     * log at start-up: a {@code pii.drop-fields} name one typo away from a schema field
+     * ({@code referer}, {@code user_agnet}) is taken for an extra field, and the schema's field stays.
+     */
+    public final List<String> doubts;
     public final Set<String> secretParams;
     public final Set<String> coordinateParams;
     private final String pseudonymKey;
@@ -246,6 +252,8 @@ public final class JobConfig implements Serializable {
                     + " the lake keeps (scrubbed) and cannot drop; droppable: " + String.join(", ", new java.util.TreeSet<>(DROPPABLE_FIELDS))
                     + ", and any field outside the schema (ip_address and email are always removed)");
         }
+        doubts = dropFields.stream().filter(f -> !KEPT_FIELDS.contains(f)).map(JobConfig::likelyTypo).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toUnmodifiableList());
         secretParams = p.get(SECRET_PARAMS);
         coordinateParams = p.get(COORDINATE_PARAMS);
         pseudonymKey = p.get(PSEUDONYM_KEY);
@@ -515,6 +523,44 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException();
         }
         return s;
+    }
+
+    /** Why {@code name} in pii.drop-fields is probably a misspelt schema field, or null. */
+    private static String likelyTypo(String name) {
+        java.util.SortedSet<String> schema = new java.util.TreeSet<>(DROPPABLE_FIELDS);
+        schema.addAll(ALWAYS_REMOVED_FIELDS);
+        schema.addAll(KEPT_FIELDS);
+        if (schema.contains(name)) {
+            return null;
+        }
+        String plain = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        for (String field : schema) {
+            if (plain.equals(field.replace("_", "")) || oneEditApart(name, field)) {
+                return "pii.drop-fields: '" + name + "' is no field of the event schema, so it is dropped only from events that carry"
+                        + " it as an extra field; did you mean " + field + (KEPT_FIELDS.contains(field) ? " (which the lake keeps)" : "")
+                        + "?";
+            }
+        }
+        return null;
+    }
+
+    /** One letter added, removed, changed, or two neighbours swapped. */
+    private static boolean oneEditApart(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 1) {
+            return false;
+        }
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        if (a.length() == b.length()) {
+            String restA = a.substring(Math.min(a.length(), i + 1));
+            boolean changed = restA.equals(b.substring(Math.min(b.length(), i + 1)));
+            boolean swapped = i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                    && a.substring(i + 2).equals(b.substring(i + 2));
+            return changed || swapped;
+        }
+        return a.length() > b.length() ? a.substring(i + 1).equals(b.substring(i)) : b.substring(i + 1).equals(a.substring(i));
     }
 
     private static Set<String> fieldNames(String v) {

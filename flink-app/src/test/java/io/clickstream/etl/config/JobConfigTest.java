@@ -123,6 +123,23 @@ class JobConfigTest {
                 + " user_agent, user_id, and any field outside the schema (ip_address and email are always removed)");
     }
 
+    /** A name one typo from a schema field may be a real extra field (a producer's "referer"): accepted, with a doubt the job logs. */
+    @Test
+    void dropFieldsOneTypoFromASchemaFieldAreAcceptedWithADoubt() {
+        Map<String, String> m = minimal();
+        m.put("pii.drop-fields", "referer, user_agnet, UserAgent, emial, pageUrl, loyalty_card, city, session");
+        JobConfig config = JobConfig.fromMap(m);
+        assertThat(config.dropFields).contains("referer", "user_agnet", "loyalty_card");
+        String accepted = "' is no field of the event schema, so it is dropped only from events that carry it as an extra field; did you mean ";
+        assertThat(config.doubts).containsExactly(
+                "pii.drop-fields: 'referer" + accepted + "referrer?",
+                "pii.drop-fields: 'user_agnet" + accepted + "user_agent?",
+                "pii.drop-fields: 'UserAgent" + accepted + "user_agent?",
+                "pii.drop-fields: 'emial" + accepted + "email?",
+                "pii.drop-fields: 'pageUrl" + accepted + "page_url (which the lake keeps)?");
+        assertThat(JobConfig.fromMap(minimal()).doubts).isEmpty();
+    }
+
     /** Asked for pseudonyms without a key, the job wrote user_id as sent and no hash column: now it does not start. */
     @Test
     void pseudonymFieldsNeedAKey() {
