@@ -256,6 +256,14 @@ public final class LocalRunner {
 
     /** Runs until a bounded input is done (or forever when continuous) and returns the accounting. */
     public static Accounting run(JobConfig config) throws Exception {
+        return run(config, null);
+    }
+
+    /**
+     * As {@link #run(JobConfig)}; {@code resumeCommand} is what a user runs to go on after Ctrl+C
+     * when that is not this command with {@code --resume.from} (the demo's own option), or null.
+     */
+    public static Accounting run(JobConfig config, String resumeCommand) throws Exception {
         // Starting the embedded cluster keeps one thread busy for a second or two; compile the
         // user-agent patterns meanwhile on another.
         UserAgentClassifier.preload();
@@ -281,7 +289,7 @@ public final class LocalRunner {
         try {
             // Closed before the JVM exits: else the cluster's working folder and RPC jar stay in the temp folder.
             try (EmbeddedCluster cluster = new EmbeddedCluster(CLUSTER_SHUTDOWN_TIMEOUT)) {
-                finished = run(config, cluster.environment(conf), from);
+                finished = run(config, cluster.environment(conf), from, resumeCommand);
             }
         } catch (Exception failed) {
             // A job that failed before its first checkpoint leaves an empty folder too; one with a checkpoint keeps it.
@@ -309,7 +317,7 @@ public final class LocalRunner {
         }
     }
 
-    private static Finished run(JobConfig config, StreamExecutionEnvironment env, String from) throws Exception {
+    private static Finished run(JobConfig config, StreamExecutionEnvironment env, String from, String resumeCommand) throws Exception {
         env.setParallelism(config.parallelism);
         env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
@@ -333,8 +341,9 @@ public final class LocalRunner {
             accounting = outcome.accounting;
             if (outcome.savepoint != null) {
                 System.out.println("Stopped with a savepoint: " + outcome.savepoint);
-                System.out.println("Events not visible yet wait in it (files before compaction); to go on where this run stopped,"
-                        + " run again with --resume.from " + shellWord(outcome.savepoint) + " (or --resume.from latest)");
+                System.out.println("Events not visible yet wait in it (files before compaction); to go on where this run stopped, "
+                        + (resumeCommand != null ? "run " + resumeCommand
+                                : "run again with --resume.from " + shellWord(outcome.savepoint) + " (or --resume.from latest)"));
             }
             if (lake != null) {
                 System.out.println("Lake: " + ContinuousRun.visibleParquetFiles(lake) + " files visible in " + lake);

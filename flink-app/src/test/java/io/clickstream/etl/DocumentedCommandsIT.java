@@ -230,7 +230,7 @@ class DocumentedCommandsIT {
      */
     private static String run(Command c, String variables, String command, String savepoint) throws Exception {
         boolean continuous = command.contains("io.clickstream.etl.LocalRunner") && !command.contains("--input.mode bounded")
-                || command.contains("io.clickstream.etl.local.LocalDemo") && command.contains("--watch");
+                || command.contains("io.clickstream.etl.local.LocalDemo") && (command.contains("--watch") || command.contains("--resume"));
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", variables + "\nexec " + command)
                 .directory(ROOT.toFile()).redirectErrorStream(true);
         // Any credentials do for the loopback Firehose; the pseudonym example reads its key from the environment.

@@ -43,7 +43,7 @@ class EntryPointHelpTest {
 
     @Test
     void theToolsListTheirOptions() throws Exception {
-        assertThat(help(LocalDemo::main)).contains("--data DIR", "default data/demo", "--records N", "--watch", "--fresh");
+        assertThat(help(LocalDemo::main)).contains("--data DIR", "default data/demo", "--records N", "--watch", "--resume", "--fresh");
         assertThat(help(LocalAthena::main)).contains("--lake DIR", "--dead-letters DIR", "--queries DIR", "--query FILE",
                 "--trino-dist DIR", "--work DIR", "--java HOME", "--keep");
         assertThat(help(StopWithSavepoint::main)).contains("--port N", "(default 8081)", "--savepoint-dir URI");

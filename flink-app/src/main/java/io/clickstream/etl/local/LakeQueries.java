@@ -36,7 +36,7 @@ public final class LakeQueries implements AutoCloseable {
 
     /** The demo's questions, over the views {@code events} and {@code dead_letters}. */
     public static final List<Question> DEMO = List.of(
-            new Question("Events by type (DuckDB over the lake: every event written, bots included)", false,
+            new Question("Events by type (DuckDB over the lake: every event visible, bots included)", false,
                     "SELECT event_type, count(*) AS events FROM events GROUP BY 1 ORDER BY 2 DESC"),
             new Question("Purchases and revenue by event date, UTC (bots included; sessions running past the last midnight spill into the next day)", false,
                     "SELECT year || '-' || month || '-' || day AS day, count(*) FILTER (WHERE event_type = 'purchase') AS purchases, "

@@ -45,6 +45,7 @@ public final class LocalDemo {
             "  --data DIR     the demo's folder (default data/demo); refused if something else made it",
             "  --records N    records to generate (default 300000), held in memory at about 2 KB each; for millions, use the generator",
             "  --watch        keep the job running on new objects in DIR/raw; Ctrl+C stops it with a savepoint",
+            "  --resume       go on watching where the last --watch run stopped (its savepoint), over the same folder, without new sample traffic",
             "  --fresh        also delete objects in DIR/raw that the demo did not write",
             "");
 
@@ -55,7 +56,9 @@ public final class LocalDemo {
     static final class Options {
         boolean help;
         boolean watch;
+        boolean resume;
         boolean fresh;
+        boolean recordsGiven;
         int records = 300_000;
         Path data = Paths.get("data", "demo");
 
@@ -66,12 +69,17 @@ public final class LocalDemo {
                 switch (args[i]) {
                     case "--help": case "-h": o.help = true; break;
                     case "--watch": o.watch = true; break;
+                    case "--resume": o.resume = true; o.watch = true; break;
                     case "--fresh": o.fresh = true; break;
-                    case "--records": o.records = positive("--records", EntryPoint.value(args, ++i, "--records")); break;
+                    case "--records": o.records = positive("--records", EntryPoint.value(args, ++i, "--records")); o.recordsGiven = true; break;
                     case "--data": o.data = Paths.get(EntryPoint.value(args, ++i, "--data")); break;
                     default:
-                        throw new IllegalArgumentException("Unknown option " + args[i] + " (known: --data DIR, --records N, --watch, --fresh; --help explains them)");
+                        throw new IllegalArgumentException("Unknown option " + args[i] + " (known: --data DIR, --records N, --watch, --resume, --fresh;"
+                                + " --help explains them)");
                 }
+            }
+            if (o.resume && (o.fresh || o.recordsGiven)) {
+                throw new IllegalArgumentException("--resume goes on with the previous run's folder and traffic: it takes neither --fresh nor --records");
             }
             return o;
         }
@@ -113,24 +121,27 @@ public final class LocalDemo {
             return;
         }
         boolean watch = options.watch;
-        boolean fresh = options.fresh;
-        int records = options.records;
         Path data = options.data;
+        Path raw = data.resolve("raw");
+        Path lake = data.resolve("lake");
+        Path deadLetters = data.resolve("dead-letter");
         try {
-            prepare(data, fresh, System.out);
+            if (options.resume) {
+                checkResumable(data);
+            } else {
+                prepare(data, options.fresh, System.out);
+            }
         } catch (IllegalStateException refused) {
             System.err.println(refused.getMessage());
             System.exit(2);
             return;
         }
-        Path raw = data.resolve("raw");
-        Path lake = data.resolve("lake");
-        Path deadLetters = data.resolve("dead-letter");
-
-        int days = 4;
-        GeneratorSettings settings = GeneratorSettings.defaults().records(records).days(days).seed(42)
-                .start(LocalDate.now(ZoneOffset.UTC).minusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC));
-        System.out.println(writeTraffic(settings, data, raw));
+        if (!options.resume) {
+            int days = 4;
+            GeneratorSettings settings = GeneratorSettings.defaults().records(options.records).days(days).seed(42)
+                    .start(LocalDate.now(ZoneOffset.UTC).minusDays(days).atStartOfDay().toInstant(ZoneOffset.UTC));
+            System.out.println(writeTraffic(settings, data, raw));
+        }
 
         Map<String, String> keys = new HashMap<>();
         keys.put("input.path", raw.toAbsolutePath().toString());
@@ -139,6 +150,9 @@ public final class LocalDemo {
         keys.put("checkpoint.dir", data.resolve("checkpoints").toAbsolutePath().toString());
         keys.put("input.mode", watch ? "continuous" : "bounded");
         keys.put("checkpoint.interval", watch ? "30s" : "60s");
+        if (options.resume) {
+            keys.put("resume.from", "latest");
+        }
         if (!JobConfig.compactionCarries(lake.toAbsolutePath().toString())) {
             // Flink's compaction cannot work under such a folder (JobConfig says why); the demo still runs, with small files.
             keys.put("output.compaction.enabled", "false");
@@ -153,7 +167,7 @@ public final class LocalDemo {
                     + "\nStop with Ctrl+C: the job stops with a savepoint, then the queries run.");
         }
         JobConfig config = JobConfig.fromMap(keys);
-        Accounting accounting = LocalRunner.run(config);
+        Accounting accounting = LocalRunner.run(config, "java -cp \"$CP\" " + LocalDemo.class.getName() + " --data " + data + " --resume");
 
         try (LakeQueries queries = new LakeQueries(lake, deadLetters)) {
             for (LakeQueries.Question q : LakeQueries.DEMO) {
@@ -163,7 +177,7 @@ public final class LocalDemo {
         }
         athenaOnTrino(lake, deadLetters);
         System.out.println("\n" + accounting);
-        System.out.print(closing(data, config.webUiPort));
+        System.out.print(closing(data, config.webUiPort, watch));
         System.exit(accounting.balanced() ? 0 : 1);
     }
 
@@ -221,6 +235,21 @@ public final class LocalDemo {
      * @throws IllegalStateException with a one-line reason when the folder is not the demo's, or
      *     its raw folder holds objects the demo did not write and {@code fresh} is not set
      */
+    /**
+     * That {@code data} holds a demo run stopped with a savepoint (Ctrl+C on {@code --watch}), to
+     * go on from; else why not, in one line.
+     */
+    static void checkResumable(Path data) throws IOException {
+        if (!Files.isRegularFile(data.resolve(MARKER))) {
+            throw new IllegalStateException("--resume: " + data + " holds no demo run (no " + MARKER + "); start one with --watch");
+        }
+        Path checkpoints = data.resolve("checkpoints");
+        if (RetainedStates.newestFirst(LocalRunner.location(checkpoints)).isEmpty()) {
+            throw new IllegalStateException("--resume: no savepoint in " + checkpoints + " to go on from (a run without --watch ends"
+                    + " when its input does and keeps none); start one with --watch and stop it with Ctrl+C");
+        }
+    }
+
     static void prepare(Path data, boolean fresh, java.io.PrintStream out) throws IOException {
         Path marker = data.resolve(MARKER);
         if (!Files.exists(data) || isEmptyFolder(data)) {
@@ -259,7 +288,7 @@ public final class LocalDemo {
     }
 
     /** The block a user reads last: where everything is, and what to try next. */
-    static String closing(Path data, int webUiPort) {
+    static String closing(Path data, int webUiPort, boolean stoppedWithSavepoint) {
         Path root = data.toAbsolutePath().normalize();
         return String.join("\n",
                 "",
@@ -269,7 +298,9 @@ public final class LocalDemo {
                 "  raw objects (Firehose's layout):        " + root.resolve("raw"),
                 "  Flink web UI, while a job runs:         http://localhost:" + webUiPort,
                 "Try next (from the repository root, " + CLASS_PATH + "):",
-                "  1. keep the job watching for new traffic:  java -cp \"$CP\" " + LocalDemo.class.getName() + " --data " + data + " --watch",
+                stoppedWithSavepoint
+                        ? "  1. go on where the job stopped:           java -cp \"$CP\" " + LocalDemo.class.getName() + " --data " + data + " --resume"
+                        : "  1. keep the job watching for new traffic:  java -cp \"$CP\" " + LocalDemo.class.getName() + " --data " + data + " --watch",
                 "  2. send it new traffic (new seed each run): " + generatorCommand(data.resolve("raw")),
                 "  3. run all Athena queries on Trino:         java -cp \"$CP\" " + LocalAthena.class.getName() + " --lake " + data.resolve("lake")
                         + " --dead-letters " + data.resolve("dead-letter"),

@@ -86,13 +86,35 @@ class LocalDemoTest {
         Path data = dir.resolve("data/demo");
         Path spelled = dir.resolve("data/../data/./demo"); // as a relative --data with .. may resolve
 
-        List<String> lines = LocalDemo.closing(spelled, 8081).lines().collect(java.util.stream.Collectors.toList());
+        List<String> lines = LocalDemo.closing(spelled, 8081, false).lines().collect(java.util.stream.Collectors.toList());
 
         assertThat(lines).contains(
                 "  lake (Snappy Parquet, by event date):   " + data.toAbsolutePath().resolve("lake"),
                 "  dead letters (JSON lines, by type):     " + data.toAbsolutePath().resolve("dead-letter"),
                 "  Flink web UI, while a job runs:         http://localhost:8081");
         assertThat(lines.stream().filter(l -> l.matches("  [123]\\. .*java -cp \"\\$CP\" io\\.clickstream\\..*"))).hasSize(3);
+        assertThat(lines).anyMatch(l -> l.startsWith("  1. keep the job watching for new traffic:") && l.endsWith(" --watch"));
+        // After Ctrl+C on --watch: a fresh --watch would replace the run, whose uncompacted events wait in its savepoint.
+        assertThat(LocalDemo.closing(spelled, 8081, true).lines())
+                .anyMatch(l -> l.startsWith("  1. go on where the job stopped:") && l.endsWith(" --data " + spelled + " --resume"));
+    }
+
+    @Test
+    void resumeGoesOnFromTheLastWatchRunsSavepointAndSaysWhyItCannot(@TempDir Path dir) throws Exception {
+        LocalDemo.Options o = LocalDemo.Options.parse("--resume", "--data", dir.toString());
+        assertThat(o.resume).isTrue();
+        assertThat(o.watch).as("goes on watching").isTrue();
+        assertThatThrownBy(() -> LocalDemo.Options.parse("--resume", "--records", "500"))
+                .hasMessage("--resume goes on with the previous run's folder and traffic: it takes neither --fresh nor --records");
+        assertThatThrownBy(() -> LocalDemo.Options.parse("--fresh", "--resume")).hasMessageStartingWith("--resume goes on with");
+
+        assertThatThrownBy(() -> LocalDemo.checkResumable(dir.resolve("none")))
+                .hasMessage("--resume: " + dir.resolve("none") + " holds no demo run (no .clickstream-demo); start one with --watch");
+        Path data = demoRun(dir);
+        assertThatThrownBy(() -> LocalDemo.checkResumable(data)).hasMessageStartingWith("--resume: no savepoint in " + data.resolve("checkpoints"));
+        Path savepoint = Files.createDirectories(data.resolve("checkpoints/savepoints/savepoint-000000-000000000001"));
+        Files.writeString(savepoint.resolve("_metadata"), "a savepoint");
+        LocalDemo.checkResumable(data);
     }
 
     /** A demo folder as a finished run leaves it: the marker lists the one raw object the demo wrote. */
