@@ -298,12 +298,34 @@ public final class LocalRunner {
             if (job.isPresent()) {
                 removeIfStateless(checkpoints, job.get());
             }
+            removeDefaultFolderIfEmpty(config);
             throw failed;
         }
         // After the cluster's shutdown, which waits for the job's own cleanup (it discards the checkpoints of a finished run).
         removeIfStateless(checkpoints, finished.job);
         pruneStates(checkpoints, from);
+        removeDefaultFolderIfEmpty(config);
         return finished.accounting;
+    }
+
+    /**
+     * Deletes the lake's default checkpoint folder under the temp folder, and the folder of all of
+     * them, when a run left them empty (a finished bounded run keeps no state): else every lake
+     * ever run locally leaves an empty folder there. A folder named by {@code checkpoint.dir} is
+     * the user's and stays.
+     */
+    private static void removeDefaultFolderIfEmpty(JobConfig config) {
+        if (config.checkpointDir != null) {
+            return;
+        }
+        Path own = Paths.get(new org.apache.flink.core.fs.Path(checkpointDir(config)).toUri().getPath());
+        for (Path folder : new Path[] {own, own.getParent()}) {
+            try {
+                Files.deleteIfExists(folder);
+            } catch (IOException notEmpty) {
+                return; // it holds state or another lake's folder, which stays (or it could not go: housekeeping only)
+            }
+        }
     }
 
     /** A run that ended: its job and its accounting. */

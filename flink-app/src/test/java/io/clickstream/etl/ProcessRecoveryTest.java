@@ -218,13 +218,17 @@ class ProcessRecoveryTest {
                 .start(Instant.parse("2025-01-01T00:00:00Z")));
         // A backlog as large objects (one buffer per simulated day), not a quarter million tiny ones.
         new FirehoseLocalWriter(dir.resolve("raw"), "clickstream", 5L << 20, 86_400_000L, 400).write(traffic);
-        Process job = start(runner(dir, "--input.mode", "bounded"), dir.resolve("backfill.log"));
+        // Checkpoints in their default folder, under the JVM's temp folder.
+        List<String> command = runner(dir, "--input.mode", "bounded");
+        command.subList(command.indexOf("--checkpoint.dir"), command.indexOf("--checkpoint.dir") + 2).clear();
+        Process job = start(command, dir.resolve("backfill.log"));
         assertThat(job.waitFor(3, TimeUnit.MINUTES)).isTrue();
         String log = Files.readString(dir.resolve("backfill.log"));
         assertThat(log).doesNotContain("OutOfMemoryError").contains("BALANCED");
         assertThat(job.exitValue()).isZero();
         // A run that ends cleanly waits for its embedded cluster to shut down, which removes the
-        // cluster's working folder and the RPC jar Flink unpacked (21 MB per run otherwise).
+        // cluster's working folder and the RPC jar Flink unpacked (21 MB per run otherwise), and
+        // leaves no empty default checkpoint folder for its lake.
         assertThat(new JvmTempFolder(dir).leftovers()).isEmpty();
         try (LakeReader reader = new LakeReader(dir.resolve("lake"))) {
             long days = ((Number) reader.query("SELECT count(DISTINCT event_date) AS n FROM events").get(0).get("n")).longValue();

@@ -294,6 +294,9 @@ public final class FlinkCluster implements AutoCloseable {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(derived.get(0).trim().split("\\s+")));
         command.addAll(JAVA_17_OPTS);
+        // A SIGKILLed TaskManager cannot clean up its temp files (snappy-java's native library, blob
+        // caches): they stay in the cluster's folder, which goes with the test, not in /tmp.
+        command.add("-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")).toAbsolutePath());
         command.add("-Dlog.file=" + home.resolve("log").resolve(name + "-" + (started++) + ".log").toAbsolutePath());
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
         command.add("-cp");
