@@ -71,7 +71,7 @@ class RoutineCheckpointAbortFilterTest {
     }
 
     @Test
-    void theLocalLoggingConfigurationLoadsWithItOnFlinksCheckpointFailureAndJobMasterLoggers() throws Exception {
+    void theLocalLoggingConfigurationLoadsItsFilters() throws Exception {
         List<String> errors = new ArrayList<>();
         StatusListener listener = new StatusListener() {
             public void log(StatusData data) {
@@ -99,6 +99,16 @@ class RoutineCheckpointAbortFilterTest {
                 .isInstanceOf(RoutineCheckpointAbortFilter.class);
         assertThat(config.getLoggerConfig("org.apache.flink.runtime.rpc.pekko.FencedPekkoRpcActor").getFilter())
                 .isInstanceOf(RoutineCheckpointAbortFilter.class);
+        // A stopped endpoint's refusal of a last heartbeat check goes; its other warnings stay.
+        Filter stoppedEndpoint = config.getLoggerConfig("org.apache.flink.runtime.rpc.RpcEndpoint$MainThreadExecutor").getFilter();
+        assertThat(stoppedEndpoint.filter(warning("The scheduled executor service is shutdown and ignores the command {}",
+                "org.apache.flink.runtime.heartbeat.DefaultHeartbeatMonitor@24c7550b"))).isEqualTo(Filter.Result.DENY);
+        assertThat(stoppedEndpoint.filter(warning("Something else went wrong with {}", "a command"))).isEqualTo(Filter.Result.NEUTRAL);
+    }
+
+    private static LogEvent warning(String format, Object argument) {
+        return Log4jLogEvent.newBuilder().setLevel(Level.WARN)
+                .setMessage(new org.apache.logging.log4j.message.ParameterizedMessage(format, argument)).build();
     }
 
     private static LogEvent logged(Throwable thrown) {
