@@ -111,6 +111,22 @@ class SamTemplateTest {
         assertThat(config.deadLetterPath).isEqualTo("s3://clickstream-lake-123456789012-eu-west-1/dead-letter");
     }
 
+    /** An event before the projected table's first year would be in the lake and in no query: the job refuses it instead. */
+    @Test
+    void theJobRefusesEventsBeforeTheFirstYearTheProjectedTableShows() {
+        assertThat(JobConfig.fromMap(stack.jobProperties(JobConfig.PROPERTY_GROUP)).earliestYear)
+                .isEqualTo(Integer.parseInt(stack.parameter("LakeFirstYear"))).isEqualTo(2024);
+        SamTemplate from2021 = SamTemplate.load("eu-west-1", Map.of("LakeFirstYear", "2021"));
+        assertThat(JobConfig.fromMap(from2021.jobProperties(JobConfig.PROPERTY_GROUP)).earliestYear).isEqualTo(2021);
+        Object range = map(map(from2021.properties("EventsTable").get("TableInput")).get("Parameters")).get("projection.year.range");
+        assertThat(String.valueOf(from2021.resolve(range))).startsWith("2021,");
+        // A crawled table shows every year the lake has: no bound but the parser's own.
+        Map<String, String> crawled = SamTemplate.load("eu-west-1", Map.of("UsePartitionProjection", "false"))
+                .jobProperties(JobConfig.PROPERTY_GROUP);
+        assertThat(crawled).doesNotContainKey("validation.earliest-year");
+        assertThat(JobConfig.fromMap(crawled).earliestYear).isEqualTo(2000);
+    }
+
     @Test
     void noSecretReachesTheApplicationsProperties() {
         // Anyone allowed kinesisanalytics:DescribeApplication reads the property groups in plain text.

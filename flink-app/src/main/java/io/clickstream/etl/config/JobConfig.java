@@ -102,6 +102,10 @@ public final class JobConfig implements Serializable {
             "a duration with its unit, such as 1d or 6h", duration(Duration.ZERO));
     public static final Key<Integer> MAX_EXTRA_FIELDS = key("validation.max-extra-fields", "64", "an integer from 0 to 10000",
             v -> intIn(v, 0, 10_000));
+    /** The current UTC year when the job starts: a later earliest year would refuse every event. */
+    private static final int THIS_YEAR = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+    public static final Key<Integer> EARLIEST_YEAR = key("validation.earliest-year", "2000", "a year from 2000 to " + THIS_YEAR,
+            v -> intIn(v, 2000, THIS_YEAR));
     public static final Key<Duration> DEDUP_TTL = key("dedup.ttl", "24h", "a duration of 1ms or more, with its unit, such as 24h",
             duration(ONE_MILLI));
     /** The event schema's fields {@code pii.drop-fields} removes (besides any field outside the schema). */
@@ -192,6 +196,8 @@ public final class JobConfig implements Serializable {
     public final int deadLetterMaxRawBytes;
     public final Duration maxFutureSkew;
     public final int maxExtraFields;
+    /** Events before January 1 of this year (UTC) are schema violations: on AWS the first year the lake's table shows. */
+    public final int earliestYear;
     public final Duration dedupTtl;
     public final Set<String> dropFields;
     /**
@@ -244,6 +250,7 @@ public final class JobConfig implements Serializable {
         deadLetterMaxRawBytes = p.get(DEAD_LETTER_MAX_RAW_BYTES);
         maxFutureSkew = p.get(MAX_FUTURE_SKEW);
         maxExtraFields = p.get(MAX_EXTRA_FIELDS);
+        earliestYear = p.get(EARLIEST_YEAR);
         dedupTtl = p.get(DEDUP_TTL);
         dropFields = p.get(DROP_FIELDS);
         List<String> kept = dropFields.stream().filter(KEPT_FIELDS::contains).collect(Collectors.toList());

@@ -17,8 +17,11 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,10 +49,20 @@ public final class EventParser implements Serializable {
 
     private final long maxFutureSkewMillis;
     private final int maxExtraFields;
+    private final int earliestYear;
+    private final long earliestMillis;
 
-    public EventParser(Duration maxFutureSkew, int maxExtraFields) {
+    /**
+     * @param earliestYear events before January 1 of this year (UTC) are refused: with partition
+     *     projection, Athena's table shows no earlier year, and such an event would be in the lake
+     *     but in no query
+     */
+    public EventParser(Duration maxFutureSkew, int maxExtraFields, int earliestYear) {
         this.maxFutureSkewMillis = maxFutureSkew.toMillis();
         this.maxExtraFields = maxExtraFields;
+        this.earliestYear = earliestYear;
+        this.earliestMillis = Math.max(MIN_TIMESTAMP, LocalDate.of(earliestYear, 1, 1).atStartOfDay(ZoneOffset.UTC)
+                .toInstant().toEpochMilli());
     }
 
     /**
@@ -269,6 +282,10 @@ public final class EventParser implements Serializable {
         }
         if (millis < MIN_TIMESTAMP) {
             throw new SchemaViolation("timestamp", "not_before_2000", "timestamp " + millis + " is before 2000-01-01 (epoch seconds instead of milliseconds?)");
+        }
+        if (millis < earliestMillis) {
+            throw new SchemaViolation("timestamp", "not_before_earliest_year", "timestamp " + Instant.ofEpochMilli(millis)
+                    + " is before " + earliestYear + ", the earliest year accepted (validation.earliest-year; on AWS the lake table's first year)");
         }
         if (millis > now + maxFutureSkewMillis) {
             throw new SchemaViolation("timestamp", "max_future_skew", "timestamp is more than " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(maxFutureSkewMillis)) + " in the future");

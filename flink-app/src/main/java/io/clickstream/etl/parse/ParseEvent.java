@@ -37,7 +37,7 @@ public final class ParseEvent extends KeyedProcessFunction<EventKey, RawRecord, 
     private transient String lastSourceFile;
 
     public ParseEvent(JobConfig config) {
-        this.parser = new EventParser(config.maxFutureSkew, config.maxExtraFields);
+        this.parser = new EventParser(config.maxFutureSkew, config.maxExtraFields, config.earliestYear);
         this.jobVersion = config.jobVersion;
         this.maxRawBytes = config.deadLetterMaxRawBytes;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -84,6 +85,21 @@ class JobConfigTest {
         assertThat(c.pseudonymKey()).isNull();
         assertThat(c.jobVersion).isNotBlank();
         assertThat(c.allowNonRestoredState).isFalse();
+        assertThat(c.earliestYear).isEqualTo(2000);
+    }
+
+    /** A year after the current one would make every event a schema violation; before 2000 the parser's own floor applies. */
+    @Test
+    void theEarliestYearIsFrom2000ToTheCurrentOne() {
+        int thisYear = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+        Map<String, String> m = minimal();
+        m.put("validation.earliest-year", Integer.toString(thisYear));
+        assertThat(JobConfig.fromMap(m).earliestYear).isEqualTo(thisYear);
+        for (String bad : List.of(Integer.toString(thisYear + 1), "1999", "2024-01-01", "")) {
+            m.put("validation.earliest-year", bad);
+            assertThatThrownBy(() -> JobConfig.fromMap(m)).as(bad).isInstanceOfSatisfying(ConfigException.class,
+                    e -> assertThat(e.problems()).containsExactly("validation.earliest-year='" + bad + "': expected a year from 2000 to " + thisYear));
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventParserTest {
 
     private static final long NOW = Instant.parse("2026-01-06T00:00:00Z").toEpochMilli();
-    private final EventParser parser = new EventParser(Duration.ofDays(1), 3);
+    private final EventParser parser = new EventParser(Duration.ofDays(1), 3, 2000);
 
     /** pii.drop-fields knows each field of the schema: dropped, always removed, or kept (and then refused). */
     @Test
@@ -115,6 +115,34 @@ class EventParserTest {
         f.put("timestamp", "TS");
         assertThatThrownBy(() -> parse(json(f).replace("\"TS\"", number)))
                 .isInstanceOfSatisfying(SchemaViolation.class, v -> assertThat(v.rule()).isEqualTo(rule));
+    }
+
+    /**
+     * On AWS the lake's table (partition projection) shows no year before its first: an older event
+     * is refused with a reason, not written where no query finds it.
+     */
+    @Test
+    void eventsBeforeTheEarliestYearAreSchemaViolationsThatSayWhy() throws Exception {
+        EventParser from2024 = new EventParser(Duration.ofDays(1), 3, 2024);
+        Map<String, Object> f = fields(uuid(1), "page_view");
+        f.put("timestamp", "2023-12-31T23:59:59.999Z");
+        assertThatThrownBy(() -> from2024.parse(json(f).getBytes(StandardCharsets.UTF_8), NOW))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> {
+                    assertThat(v.field()).isEqualTo("timestamp");
+                    assertThat(v.rule()).isEqualTo("not_before_earliest_year");
+                    assertThat(v.getMessage()).isEqualTo("timestamp 2023-12-31T23:59:59.999Z is before 2024, the earliest year accepted"
+                            + " (validation.earliest-year; on AWS the lake table's first year)");
+                });
+        f.put("timestamp", "2024-01-01T00:00:00Z");
+        assertThat(from2024.parse(json(f).getBytes(StandardCharsets.UTF_8), NOW).eventTimestamp)
+                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
+        // Epoch seconds keep their own rule and hint, whatever the earliest year.
+        f.put("timestamp", 1767608130L);
+        assertThatThrownBy(() -> from2024.parse(json(f).getBytes(StandardCharsets.UTF_8), NOW))
+                .isInstanceOfSatisfying(SchemaViolation.class, v -> assertThat(v.rule()).isEqualTo("not_before_2000"));
+        f.put("timestamp", "2015-06-01T00:00:00Z");
+        assertThat(parser.parse(json(f).getBytes(StandardCharsets.UTF_8), NOW).eventTimestamp).as("the default, 2000")
+                .isEqualTo(Instant.parse("2015-06-01T00:00:00Z").toEpochMilli());
     }
 
     @ParameterizedTest
