@@ -111,6 +111,33 @@ class SamTemplateTest {
         assertThat(config.deadLetterPath).isEqualTo("s3://clickstream-lake-123456789012-eu-west-1/dead-letter");
     }
 
+    /**
+     * The documented deploy grants CAPABILITY_IAM only, and CloudFormation refuses a template whose
+     * IAM resources carry names of their own without CAPABILITY_NAMED_IAM: the stack would never
+     * start. (The template's SAM transform would need CAPABILITY_AUTO_EXPAND on a direct
+     * CreateStack; {@code sam deploy} goes through a change set, to which that capability does not
+     * apply.)
+     */
+    @Test
+    void theDocumentedDeployGrantsEveryCapabilityTheTemplateNeeds() throws Exception {
+        Matcher deploy = Pattern.compile("sam deploy (?:[^\\n]*\\\\\\n)*[^\\n]*").matcher(Files.readString(Paths.get("..", "docs", "deployment.md")));
+        assertThat(deploy.find()).as("the deploy command in deployment.md").isTrue();
+        Matcher capabilities = Pattern.compile("--capabilities((?:\\s+CAPABILITY_\\w+)+)").matcher(deploy.group());
+        assertThat(capabilities.find()).as(deploy.group()).isTrue();
+        Set<String> granted = Set.of(capabilities.group(1).trim().split("\\s+"));
+
+        Map<String, String> nameProperties = Map.of("AWS::IAM::Role", "RoleName", "AWS::IAM::ManagedPolicy", "ManagedPolicyName",
+                "AWS::IAM::User", "UserName", "AWS::IAM::Group", "GroupName", "AWS::IAM::InstanceProfile", "InstanceProfileName");
+        Set<String> needed = new HashSet<>();
+        List<String> iam = new ArrayList<>();
+        nameProperties.forEach((type, nameProperty) -> stack.resourcesOfType(type).forEach(id -> {
+            iam.add(id);
+            needed.add(stack.properties(id).containsKey(nameProperty) ? "CAPABILITY_NAMED_IAM" : "CAPABILITY_IAM");
+        }));
+        assertThat(iam).as("the template's IAM resources").isNotEmpty();
+        assertThat(granted).containsAll(needed);
+    }
+
     /** An event before the projected table's first year would be in the lake and in no query: the job refuses it instead. */
     @Test
     void theJobRefusesEventsBeforeTheFirstYearTheProjectedTableShows() {
