@@ -363,9 +363,13 @@ class S3EndToEndTest {
                 .containsAll(made);
     }
 
-    /** Each request the role and the buckets' policies would refuse, with the permission it lacks. */
+    /** Each request the job's role and the buckets' policies would refuse, with the permission it lacks. */
     static List<String> refusedByTheTemplate(SamTemplate template, List<S3Request> requests) {
-        IamPolicy role = IamPolicy.ofRole(template, "FlinkRole");
+        return refusedByTheTemplate(template, IamPolicy.ofRole(template, "FlinkRole"), requests);
+    }
+
+    /** Each request a principal with {@code role}'s permissions would be refused by it and the template's bucket policies. */
+    static List<String> refusedByTheTemplate(SamTemplate template, IamPolicy role, List<S3Request> requests) {
         Map<String, IamPolicy> bucketPolicies = new HashMap<>();
         for (String id : template.resourcesOfType("AWS::S3::BucketPolicy")) {
             String bucket = template.resolveString(template.properties(id).get("Bucket"));

@@ -59,12 +59,13 @@ class SamTemplateTest {
         assertThat(types).containsEntry("AWS::S3::Bucket", 3L).containsEntry("AWS::S3::BucketPolicy", 3L)
                 .containsEntry("AWS::KinesisFirehose::DeliveryStream", 1L).containsEntry("AWS::KinesisAnalyticsV2::Application", 1L)
                 .containsEntry("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption", 1L).containsEntry("AWS::Glue::Database", 1L)
-                .containsEntry("AWS::Glue::Crawler", 1L).containsEntry("AWS::Glue::Table", 2L).containsEntry("AWS::Athena::WorkGroup", 1L)
+                .containsEntry("AWS::Glue::Crawler", 1L).containsEntry("AWS::Glue::Table", 2L).containsEntry("AWS::Athena::WorkGroup", 2L)
                 .containsEntry("AWS::Lambda::Function", 1L).containsEntry("AWS::Events::Rule", 1L);
         assertThat(types.get("AWS::CloudWatch::Alarm")).isGreaterThanOrEqualTo(7);
         assertThat(stack.properties("FlinkApplication").get("RuntimeEnvironment")).isEqualTo("FLINK-1_20");
         assertThat(map(stack.template.get("Outputs")).keySet()).contains("DeliveryStreamName", "RawBucketName", "LakeBucketName",
-                "ApplicationName", "GlueDatabaseName", "AthenaWorkGroupName", "StartApplicationCommand", "ProducerPolicyArn");
+                "ApplicationName", "GlueDatabaseName", "AthenaWorkGroupName", "AthenaOperationsWorkGroupName", "StartApplicationCommand",
+                "ProducerPolicyArn", "AnalystPolicyArn");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.clickstream.etl.local;
 
+import io.clickstream.etl.config.ConfigException;
+import io.clickstream.etl.config.JobConfig;
 import io.clickstream.etl.sink.parquet.LakeSchema;
 
 import org.apache.parquet.schema.GroupType;
@@ -21,7 +23,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +36,11 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Athena on a laptop: a single-node Trino (the engine of Athena v3) on loopback with a Hive
- * catalog named {@code awsdatacatalog} over a local lake, so that {@code athena-queries/} run
+ * catalog named {@code awsdatacatalog} over a lake in local folders or on S3 (or an S3-compatible
+ * server, reached with the job's {@code s3.*} keys), so that {@code athena-queries/} run
  * unchanged. Trino needs a JDK 24 or newer, found by {@link #findJava}.
  *
- * <pre>--lake ./data/lake --dead-letters ./data/dead-letter [--queries athena-queries] [--query FILE]... [--keep]</pre>
+ * <pre>--lake ./data/lake --dead-letters ./data/dead-letter [--s3.endpoint URL ...] [--queries athena-queries] [--query FILE]... [--keep]</pre>
  */
 public final class LocalAthena implements AutoCloseable {
 
@@ -100,6 +105,19 @@ public final class LocalAthena implements AutoCloseable {
      * its {@code plugin/} folder), keeping its configuration, data and metastore in {@code work}.
      */
     public static LocalAthena start(Path trinoHome, Path work, Path javaHome) throws IOException, InterruptedException, SQLException {
+        return start(trinoHome, work, javaHome, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, Path)}, reaching {@code s3://} tables with the job's {@code s3.*}
+     * keys ({@code s3.endpoint}, {@code s3.path-style-access}, {@code s3.access-key},
+     * {@code s3.secret-key}; none: AWS with the default credentials chain).
+     *
+     * @throws ConfigException naming every bad or unknown key
+     */
+    public static LocalAthena start(Path trinoHome, Path work, Path javaHome, Map<String, String> s3Keys)
+            throws IOException, InterruptedException, SQLException {
+        List<String> s3 = trinoS3Properties(s3Keys);
         if (!Files.isExecutable(trinoHome.resolve("bin/launcher"))) {
             throw new IllegalStateException("No Trino server at " + trinoHome.toAbsolutePath());
         }
@@ -118,9 +136,11 @@ public final class LocalAthena implements AutoCloseable {
         write(etc.resolve("config.properties"), "coordinator=true", "node-scheduler.include-coordinator=true",
                 "http-server.http.port=" + port, "discovery.uri=http://127.0.0.1:" + port, "query.max-memory=1GB");
         write(etc.resolve("log.properties"), "io.trino=WARN");
-        write(etc.resolve("catalog").resolve(CATALOG + ".properties"), "connector.name=hive", "hive.metastore=file",
+        List<String> catalog = new ArrayList<>(List.of("connector.name=hive", "hive.metastore=file",
                 "hive.metastore.catalog.dir=local://" + work.resolve("metastore").toAbsolutePath(),
-                "fs.native-local.enabled=true", "local.location=/", "hive.parquet.time-zone=UTC");
+                "fs.native-local.enabled=true", "local.location=/", "hive.parquet.time-zone=UTC"));
+        catalog.addAll(s3);
+        write(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalog.toArray(new String[0]));
         Files.deleteIfExists(data.resolve("var/run/launcher.pid"));
 
         ProcessBuilder launcher = new ProcessBuilder(trinoHome.resolve("bin/launcher").toAbsolutePath().toString(), "run",
@@ -166,17 +186,62 @@ public final class LocalAthena implements AutoCloseable {
      * empty table, as an S3 prefix without objects is on Athena.
      */
     public void registerTables(Path lake, Path deadLetters) throws SQLException, IOException {
+        registerTables(lake.toString(), deadLetters.toString());
+    }
+
+    /** As {@link #registerTables(Path, Path)}, each a local folder, a {@code file:} URI or an {@code s3://} (or {@code s3a://}) URI. */
+    public void registerTables(String lake, String deadLetters) throws SQLException, IOException {
         execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + DATABASE);
         execute("DROP TABLE IF EXISTS " + DATABASE + ".clickstream_events");
         execute("CREATE TABLE " + DATABASE + ".clickstream_events (" + lakeColumns() + ", year varchar, month varchar, day varchar) WITH ("
-                + "external_location = '" + localUri(existingOrEmpty(lake, "lake")) + "', format = 'PARQUET', partitioned_by = ARRAY['year', 'month', 'day'])");
+                + "external_location = '" + trinoLocation(lake, "lake") + "', format = 'PARQUET', partitioned_by = ARRAY['year', 'month', 'day'])");
         execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'clickstream_events', 'FULL')");
         execute("DROP TABLE IF EXISTS " + DATABASE + ".dead_letters");
         execute("CREATE TABLE " + DATABASE + ".dead_letters (field varchar, rule varchar, message varchar, source_file varchar, "
                 + "line_number bigint, source_record bigint, failure_time varchar, job_version varchar, raw_truncated boolean, raw_bytes bigint, raw_text varchar, "
-                + "failure_type varchar, processing_date varchar) WITH (external_location = '" + localUri(existingOrEmpty(deadLetters, "dead-letters")) + "', "
+                + "failure_type varchar, processing_date varchar) WITH (external_location = '" + trinoLocation(deadLetters, "dead-letters") + "', "
                 + "format = 'JSON', partitioned_by = ARRAY['failure_type', 'processing_date'])");
         execute("CALL system.sync_partition_metadata('" + DATABASE + "', 'dead_letters', 'FULL')");
+    }
+
+    /**
+     * A table's location as Trino's file systems take it: {@code s3://} for S3 (a prefix without
+     * objects reads as an empty table, as on Athena), {@code local://} for a folder.
+     */
+    private String trinoLocation(String location, String table) throws IOException {
+        if (isS3(location)) {
+            return "s3://" + location.substring(location.indexOf("://") + 3);
+        }
+        Path folder = location.startsWith("file:") ? Paths.get(java.net.URI.create(location)) : Paths.get(location);
+        return localUri(existingOrEmpty(folder, table));
+    }
+
+    static boolean isS3(String location) {
+        return location.startsWith("s3://") || location.startsWith("s3a://");
+    }
+
+    /**
+     * Trino's native S3 file system set up as the job's {@code s3.*} keys set up Flink's: the same
+     * endpoint, path style and static keys, or AWS's default credentials chain. The region is
+     * {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}, else us-east-1); on AWS, buckets in other
+     * regions are reached too.
+     */
+    static List<String> trinoS3Properties(Map<String, String> s3Keys) {
+        Map<String, String> flink = JobConfig.s3Settings(s3Keys).toMap();
+        String region = System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION")
+                : System.getenv("AWS_DEFAULT_REGION") != null ? System.getenv("AWS_DEFAULT_REGION") : "us-east-1";
+        List<String> properties = new ArrayList<>(List.of("fs.native-s3.enabled=true", "s3.region=" + region,
+                "s3.path-style-access=" + flink.get("s3.path.style.access")));
+        if (flink.containsKey("s3.endpoint")) {
+            properties.add("s3.endpoint=" + flink.get("s3.endpoint"));
+        } else {
+            properties.add("s3.cross-region-access=true");
+        }
+        if (flink.containsKey("s3.access-key")) {
+            properties.add("s3.aws-access-key=" + flink.get("s3.access-key"));
+            properties.add("s3.aws-secret-key=" + flink.get("s3.secret-key"));
+        }
+        return properties;
     }
 
     /**
@@ -378,22 +443,25 @@ public final class LocalAthena implements AutoCloseable {
     }
 
     /**
-     * A table's folder: a local path, or a {@code file:} URI as the job's paths may be spelled.
-     * Another scheme is a problem, not an empty table: Trino here reads local files only, and
-     * {@code s3://bucket/lake} would be looked up as a local folder {@code s3:/bucket/lake}.
+     * A table's location, checked: a local path, a {@code file:} URI as the job's paths may be
+     * spelled, or {@code s3://bucket/prefix} ({@code s3a://} too). Another scheme is a problem, not
+     * an empty table.
      */
-    static Path localFolder(String option, String value, List<String> problems) {
+    static String tableLocation(String option, String value, List<String> problems) {
         try {
             if (value.startsWith("file:")) {
-                return Paths.get(java.net.URI.create(value));
+                return Paths.get(java.net.URI.create(value)).toString();
+            }
+            if (isS3(value) && value.matches("s3a?://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")) {
+                return value;
             }
             if (!value.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-                return Paths.get(value);
+                return Paths.get(value).toString();
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        problems.add(option + " " + value + ": expected a local folder or a file:/// URI (on AWS, run the queries in Athena)");
+        problems.add(option + " " + value + ": expected a local folder, a file:/// URI or s3://bucket/prefix");
         return null;
     }
 
@@ -406,6 +474,7 @@ public final class LocalAthena implements AutoCloseable {
         Path folder = Paths.get("athena-queries");
         String java = null;
         boolean keep = false;
+        Map<String, String> s3Keys = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help": case "-h":
@@ -413,6 +482,10 @@ public final class LocalAthena implements AutoCloseable {
                             "Runs the Athena queries, unchanged, on a local Trino (Athena's engine) over a local lake.",
                             "  --lake DIR          the lake (default data/lake)",
                             "  --dead-letters DIR  the dead letters (default data/dead-letter)",
+                            "                      each a folder, a file:/// URI or s3://bucket/prefix",
+                            "  --s3.endpoint, --s3.path-style-access, --s3.access-key, --s3.secret-key",
+                            "                      as the job's keys, for an S3-compatible server (default: AWS, credentials from the",
+                            "                      default chain, region AWS_REGION)",
                             "  --queries DIR       run every .sql file in DIR (default athena-queries)",
                             "  --query FILE        run only this file (repeatable)",
                             "  --trino-dist DIR    Trino's server distribution (default flink-app/target/trino-dist, fetched by the build)",
@@ -430,14 +503,24 @@ public final class LocalAthena implements AutoCloseable {
                 case "--java": java = EntryPoint.value(args, ++i, "--java"); break;
                 case "--keep": keep = true; break;
                 default:
-                    System.err.println("Unknown option " + args[i] + " (known: --lake --dead-letters --queries --query --trino-dist --work --java --keep)");
+                    if (args[i].startsWith("--s3.")) {
+                        s3Keys.put(args[i].substring(2), EntryPoint.value(args, i + 1, args[i]));
+                        i++;
+                        break;
+                    }
+                    System.err.println("Unknown option " + args[i] + " (known: --lake --dead-letters --s3.* --queries --query --trino-dist --work --java --keep)");
                     System.exit(2);
             }
         }
-        // Before Trino's start (15 s and more): a mistyped path is one line at once.
+        // Before Trino's start (15 s and more): a mistyped path or key is one line at once.
         List<String> problems = new ArrayList<>();
-        Path lake = localFolder("--lake", lakeArg, problems);
-        Path deadLetters = localFolder("--dead-letters", deadLettersArg, problems);
+        String lake = tableLocation("--lake", lakeArg, problems);
+        String deadLetters = tableLocation("--dead-letters", deadLettersArg, problems);
+        try {
+            trinoS3Properties(s3Keys);
+        } catch (ConfigException badKeys) {
+            badKeys.problems().forEach(problem -> problems.add("--" + problem));
+        }
         problems.addAll(queryProblems(queries, folder));
         problems.addAll(distProblems(dist));
         if (!problems.isEmpty()) {
@@ -451,13 +534,13 @@ public final class LocalAthena implements AutoCloseable {
             work = dist.toAbsolutePath().resolveSibling("trino-run");
         }
         Path javaHome = findJava(java);
-        LocalAthena athena = start(install(dist, work), work, javaHome);
+        LocalAthena athena = start(install(dist, work), work, javaHome, s3Keys);
         List<String> failed;
         try {
             athena.registerTables(lake, deadLetters);
-            for (Path tableFolder : List.of(lake, deadLetters)) {
-                if (!Files.isDirectory(tableFolder)) {
-                    System.out.println("No folder " + tableFolder + " (nothing written there yet): its table is empty.");
+            for (String table : List.of(lake, deadLetters)) {
+                if (!isS3(table) && !Files.isDirectory(Paths.get(table))) {
+                    System.out.println("No folder " + table + " (nothing written there yet): its table is empty.");
                 }
             }
             failed = athena.print(queries, System.out);

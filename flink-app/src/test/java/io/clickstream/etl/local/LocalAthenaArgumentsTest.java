@@ -10,7 +10,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** LocalAthena's query paths are checked before Trino starts, one line per problem. */
+/** LocalAthena's paths and keys are checked before Trino starts, one line per problem. */
 class LocalAthenaArgumentsTest {
 
     @Test
@@ -23,18 +23,38 @@ class LocalAthenaArgumentsTest {
     }
 
     @Test
-    void theTablesAreLocalFoldersGivenAsPathsOrFileUris() {
+    void theTablesAreLocalFoldersFileUrisOrS3Prefixes() {
         List<String> problems = new java.util.ArrayList<>();
 
-        assertThat(LocalAthena.localFolder("--lake", "data/lake", problems)).isEqualTo(java.nio.file.Paths.get("data/lake"));
-        assertThat(LocalAthena.localFolder("--lake", "file:///data/lake", problems)).isEqualTo(java.nio.file.Paths.get("/data/lake"));
+        assertThat(LocalAthena.tableLocation("--lake", "data/lake", problems)).isEqualTo("data/lake");
+        assertThat(LocalAthena.tableLocation("--lake", "file:///data/lake", problems)).isEqualTo("/data/lake");
+        assertThat(LocalAthena.tableLocation("--lake", "s3://lake-bucket/events", problems)).isEqualTo("s3://lake-bucket/events");
+        assertThat(LocalAthena.tableLocation("--lake", "s3a://lake-bucket/events", problems)).isEqualTo("s3a://lake-bucket/events");
         assertThat(problems).isEmpty();
-        // Before: an empty table over a local folder "s3:/lake-bucket/events", exit code 0.
-        assertThat(LocalAthena.localFolder("--lake", "s3://lake-bucket/events", problems)).isNull();
-        assertThat(LocalAthena.localFolder("--dead-letters", "file:dead-letter", problems)).isNull();
+        assertThat(LocalAthena.tableLocation("--dead-letters", "file:dead-letter", problems)).isNull();
+        assertThat(LocalAthena.tableLocation("--lake", "gs://lake-bucket/events", problems)).isNull();
+        assertThat(LocalAthena.tableLocation("--lake", "s3://Lake_Bucket/events", problems)).isNull();
         assertThat(problems).containsExactly(
-                "--lake s3://lake-bucket/events: expected a local folder or a file:/// URI (on AWS, run the queries in Athena)",
-                "--dead-letters file:dead-letter: expected a local folder or a file:/// URI (on AWS, run the queries in Athena)");
+                "--dead-letters file:dead-letter: expected a local folder, a file:/// URI or s3://bucket/prefix",
+                "--lake gs://lake-bucket/events: expected a local folder, a file:/// URI or s3://bucket/prefix",
+                "--lake s3://Lake_Bucket/events: expected a local folder, a file:/// URI or s3://bucket/prefix");
+    }
+
+    /** The job's s3.* keys, checked as the job checks them, become Trino's S3 settings. */
+    @Test
+    void theJobsS3KeysSetUpTrinosS3FileSystem() {
+        assertThat(LocalAthena.trinoS3Properties(java.util.Map.of("s3.endpoint", "http://127.0.0.1:9000", "s3.path-style-access", "true",
+                "s3.access-key", "minio", "s3.secret-key", "minio-secret")))
+                .contains("fs.native-s3.enabled=true", "s3.endpoint=http://127.0.0.1:9000", "s3.path-style-access=true",
+                        "s3.aws-access-key=minio", "s3.aws-secret-key=minio-secret")
+                .anyMatch(p -> p.startsWith("s3.region="));
+        // On AWS: the default credentials chain, and buckets of any region.
+        assertThat(LocalAthena.trinoS3Properties(java.util.Map.of())).contains("s3.cross-region-access=true")
+                .noneMatch(p -> p.startsWith("s3.endpoint=") || p.startsWith("s3.aws-access-key="));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalAthena.trinoS3Properties(java.util.Map.of("s3.access-key", "minio", "s3.bucket", "x")))
+                .isInstanceOfSatisfying(io.clickstream.etl.config.ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+                        .anyMatch(p -> p.startsWith("s3.access-key/s3.secret-key: set both or neither"))
+                        .anyMatch(p -> p.startsWith("s3.bucket: unknown key")));
     }
 
     /** Before: a NoSuchFileException's stack trace when run from elsewhere than the repository's root. */
