@@ -152,6 +152,29 @@ class AnalystAccessTest {
                 .isEqualTo(Map.of("Ref", "AthenaOperationsWorkGroup"));
     }
 
+    /** The command a user runs, with the job's s3.* keys: the lake on an S3-compatible server, queried as on Athena. */
+    @Test
+    void localAthenaRunsTheQueriesOverALakeOnAnS3CompatibleServer() throws Exception {
+        String eventsByType = QUERIES.resolve("01_events_by_type.sql").toString();
+        Map<String, String> keys = s3.jobKeys();
+        Process run = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                LocalAthena.class.getName(), "--lake", "s3://" + lakeBucket + "/events", "--dead-letters", "s3://" + lakeBucket + "/dead-letter",
+                "--s3.endpoint", keys.get("s3.endpoint"), "--s3.path-style-access", "true",
+                "--s3.access-key", keys.get("s3.access-key"), "--s3.secret-key", keys.get("s3.secret-key"),
+                "--query", eventsByType, "--query", QUERIES.resolve(DEAD_LETTER_QUERY).toString(),
+                "--trino-dist", Paths.get("target", "trino-dist").toString(), "--work", Paths.get("target", "trino-run-analyst-cli").toString())
+                .redirectErrorStream(true).start();
+        ProcessLines out = ProcessLines.of(run, java.time.Duration.ofMinutes(3));
+
+        assertThat(out.exitCode).as("%s", out.lines).isZero();
+        List<String[]> expected = athena.query(LocalAthena.sqlOf(Paths.get(eventsByType)));
+        for (String[] row : expected.subList(1, expected.size())) {
+            assertThat(out.lines).as("a row of %s", String.join(" | ", row)).anyMatch(l -> l.contains(row[0]) && l.contains(row[1]));
+        }
+        assertThat(out.lines).anyMatch(l -> l.startsWith(DEAD_LETTER_QUERY + ": "))
+                .noneMatch(l -> l.contains("FAILED") || l.startsWith("No folder"));
+    }
+
     private static String resultLocation(String workGroup) {
         Object configuration = SamTemplate.map(template.properties(workGroup).get("WorkGroupConfiguration")).get("ResultConfiguration");
         return template.resolveString(SamTemplate.map(configuration).get("OutputLocation"));
