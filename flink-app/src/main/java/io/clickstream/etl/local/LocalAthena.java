@@ -45,6 +45,8 @@ import java.util.zip.ZipInputStream;
 public final class LocalAthena implements AutoCloseable {
 
     public static final String CATALOG = "awsdatacatalog";
+    /** Where Trino's catalog reads the S3 secret key from: its environment, so that the key is never written to disk. */
+    static final String SECRET_KEY_VARIABLE = "LOCAL_ATHENA_S3_SECRET_KEY";
     public static final String DATABASE = "clickstream_db";
     private static final int MIN_JAVA = 24;
 
@@ -118,6 +120,7 @@ public final class LocalAthena implements AutoCloseable {
     public static LocalAthena start(Path trinoHome, Path work, Path javaHome, Map<String, String> s3Keys)
             throws IOException, InterruptedException, SQLException {
         List<String> s3 = trinoS3Properties(s3Keys);
+        String secretKey = JobConfig.s3Settings(s3Keys).toMap().get("s3.secret-key");
         if (!Files.isExecutable(trinoHome.resolve("bin/launcher"))) {
             throw new IllegalStateException("No Trino server at " + trinoHome.toAbsolutePath());
         }
@@ -149,6 +152,9 @@ public final class LocalAthena implements AutoCloseable {
                 .redirectOutput(work.resolve("server.log").toFile());
         launcher.environment().put("JAVA_HOME", javaHome.toString());
         launcher.environment().put("PATH", javaHome.resolve("bin") + ":" + System.getenv("PATH"));
+        if (secretKey != null) {
+            launcher.environment().put(SECRET_KEY_VARIABLE, secretKey);
+        }
         Process server = launcher.start();
         String url = "jdbc:trino://127.0.0.1:" + port + "/" + CATALOG + "/" + DATABASE;
         Properties props = new Properties();
@@ -222,7 +228,8 @@ public final class LocalAthena implements AutoCloseable {
 
     /**
      * Trino's native S3 file system set up as the job's {@code s3.*} keys set up Flink's: the same
-     * endpoint, path style and static keys, or AWS's default credentials chain. The region is
+     * endpoint, path style and static keys (the secret one by reference to Trino's environment), or
+     * AWS's default credentials chain. The region is
      * {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}, else us-east-1); on AWS, buckets in other
      * regions are reached too.
      */
@@ -239,7 +246,7 @@ public final class LocalAthena implements AutoCloseable {
         }
         if (flink.containsKey("s3.access-key")) {
             properties.add("s3.aws-access-key=" + flink.get("s3.access-key"));
-            properties.add("s3.aws-secret-key=" + flink.get("s3.secret-key"));
+            properties.add("s3.aws-secret-key=${ENV:" + SECRET_KEY_VARIABLE + "}");
         }
         return properties;
     }

@@ -46,8 +46,9 @@ class LocalAthenaArgumentsTest {
         assertThat(LocalAthena.trinoS3Properties(java.util.Map.of("s3.endpoint", "http://127.0.0.1:9000", "s3.path-style-access", "true",
                 "s3.access-key", "minio", "s3.secret-key", "minio-secret")))
                 .contains("fs.native-s3.enabled=true", "s3.endpoint=http://127.0.0.1:9000", "s3.path-style-access=true",
-                        "s3.aws-access-key=minio", "s3.aws-secret-key=minio-secret")
-                .anyMatch(p -> p.startsWith("s3.region="));
+                        "s3.aws-access-key=minio", "s3.aws-secret-key=${ENV:" + LocalAthena.SECRET_KEY_VARIABLE + "}")
+                .anyMatch(p -> p.startsWith("s3.region="))
+                .noneMatch(p -> p.contains("minio-secret")); // Trino's catalog file would hold it
         // On AWS: the default credentials chain, and buckets of any region.
         assertThat(LocalAthena.trinoS3Properties(java.util.Map.of())).contains("s3.cross-region-access=true")
                 .noneMatch(p -> p.startsWith("s3.endpoint=") || p.startsWith("s3.aws-access-key="));
