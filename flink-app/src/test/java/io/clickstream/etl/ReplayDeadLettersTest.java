@@ -32,14 +32,29 @@ class ReplayDeadLettersTest {
         assertThat(first.written).isEqualTo(50);
         assertThat(first.deadLettered()).isEqualTo(50);
 
-        ReplayDeadLetters.Result replay = ReplayDeadLetters.replay(new Path(dir.resolve("dead-letter").toUri()),
-                new Path(dir.resolve("replay-input").toUri()), "schema_violation", null);
+        Path deadLetters = new Path(dir.resolve("dead-letter").toUri());
+        ReplayDeadLetters.Result replay = ReplayDeadLetters.replay(deadLetters, new Path(dir.resolve("replay-input").toUri()), "schema_violation", null);
         assertThat(replay.replayed).isEqualTo(50);
         assertThat(replay.truncated).isZero();
+        assertThat(replay.skippedFiles).isZero();
+
+        // Replayed before the fix, they fail again: new dead letters, in new files.
+        assertThat(LocalRunner.run(config(dir, "replay-input", "1d")).deadLettered()).isEqualTo(50);
+        // A second replay takes those and leaves out the files the first one took.
+        ReplayDeadLetters.Result second = ReplayDeadLetters.replay(deadLetters, new Path(dir.resolve("replay-input-2").toUri()), "schema_violation", null);
+        assertThat(second.replayed).isEqualTo(50);
+        assertThat(second.skippedFiles).isPositive();
+        assertThat(second.toString()).contains("left out " + second.skippedFiles + " dead-letter file");
+        ReplayDeadLetters.Result third = ReplayDeadLetters.replay(deadLetters, new Path(dir.resolve("replay-nothing").toUri()), null, null);
+        assertThat(third.replayed).isZero();
+        assertThat(third.object).isEqualTo("(nothing to replay)");
+        assertThat(Files.exists(dir.resolve("replay-nothing"))).isFalse();
+        assertThat(ReplayDeadLetters.replay(deadLetters, new Path(dir.resolve("replay-again").toUri()), null, null, true).replayed)
+                .as("--again: both generations").isEqualTo(100);
 
         // The fix: accept a larger clock skew, then run the replayed object through the job.
-        Accounting second = LocalRunner.run(config(dir, "replay-input", "7d"));
-        assertThat(second.written).isEqualTo(50);
+        Accounting fixed = LocalRunner.run(config(dir, "replay-input-2", "7d"));
+        assertThat(fixed.written).isEqualTo(50);
         try (LakeReader lake = new LakeReader(dir.resolve("lake"))) {
             assertThat(lake.query("SELECT DISTINCT event_id FROM events")).hasSize(100);
             assertThat(lake.count()).isEqualTo(100);

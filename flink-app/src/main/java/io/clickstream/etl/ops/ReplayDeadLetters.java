@@ -16,8 +16,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -27,10 +29,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import java.util.stream.Collectors;
@@ -42,35 +46,51 @@ import java.util.zip.GZIPOutputStream;
  * job (or a bounded run) picks it up like any Firehose object. Works on local folders and
  * {@code s3://} alike. Truncated raw texts cannot be replayed and are counted.
  *
- * <pre>--dead-letters s3://lake/dead-letter --to s3://raw/firehose [--type schema_violation] [--date 2026-11-29]</pre>
+ * <p>Each replay lists the dead-letter files it took in {@code <root>/_replays/}, and a later
+ * replay leaves those out unless told {@code --again}: replaying a selection twice would send its
+ * records twice, and the job drops the second copies as duplicates only within {@code dedup.ttl}.
+ * Records that fail again are new dead letters, in new files, which a later replay takes.
+ *
+ * <pre>--dead-letters s3://lake/dead-letter --to s3://raw/firehose [--type schema_violation] [--date 2026-11-29] [--again]</pre>
  */
 public final class ReplayDeadLetters {
 
     private static final DateTimeFormatter PREFIX = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/", Locale.ROOT);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss", Locale.ROOT);
 
+    /**
+     * The folder under the dead-letter root where each replay lists what it took: its name starts
+     * with '_', so Athena, the job's ledger and LocalAthena leave it out as they leave hidden files.
+     */
+    public static final String REPLAYS = "_replays";
+
     /** What a replay did. */
     public static final class Result {
         public final long replayed;
         public final long truncated;
         public final String object;
+        /** Selected dead-letter files left out because an earlier replay took them. */
+        public final long skippedFiles;
 
-        Result(long replayed, long truncated, String object) {
+        Result(long replayed, long truncated, String object, long skippedFiles) {
             this.replayed = replayed;
             this.truncated = truncated;
             this.object = object;
+            this.skippedFiles = skippedFiles;
         }
 
         @Override
         public String toString() {
-            return "replayed " + replayed + " records into " + object + (truncated > 0 ? "; " + truncated + " truncated ones could not be replayed" : "");
+            return "replayed " + replayed + " records into " + object + (truncated > 0 ? "; " + truncated + " truncated ones could not be replayed" : "")
+                    + (skippedFiles > 0 ? "; left out " + skippedFiles + " dead-letter file" + (skippedFiles == 1 ? "" : "s")
+                            + " an earlier replay took (--again replays them too)" : "");
         }
     }
 
     private ReplayDeadLetters() {
     }
 
-    static final String USAGE = "Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD] [--s3.<key> value]";
+    static final String USAGE = "Usage: --dead-letters <root> --to <input path> [--type failure_type] [--date YYYY-MM-DD] [--again] [--s3.<key> value]";
 
     public static void main(String[] args) {
         EntryPoint.run(() -> runCommand(args));
@@ -84,21 +104,23 @@ public final class ReplayDeadLetters {
                     "  --to PATH             the job's input.path; the object lands under PATH/YYYY/MM/DD/HH/ (now, UTC), as Firehose's do",
                     "  --type TYPE           only this failure type (default: all)",
                     "  --date YYYY-MM-DD     only this processing date (default: all)",
+                    "  --again               also the dead-letter files an earlier replay took (default: left out)",
                     "  --s3.endpoint, --s3.path-style-access, --s3.access-key, --s3.secret-key",
                     "                        as the job's keys, for an S3-compatible server (default: AWS, credentials from the default chain)",
                     ""));
             return;
         }
+        boolean again = Arrays.asList(args).contains("--again");
         String[] options;
         try {
-            options = options(args);
+            options = options(Arrays.stream(args).filter(a -> !a.equals("--again")).toArray(String[]::new));
         } catch (IllegalArgumentException bad) {
             System.err.println(bad.getMessage());
             System.exit(2);
             return;
         }
         try {
-            System.out.println(replay(new Path(options[0]), new Path(options[1]), options[2], options[3]));
+            System.out.println(replay(new Path(options[0]), new Path(options[1]), options[2], options[3], again));
         } catch (IOException e) {
             System.err.println("Replay failed: " + e);
             System.exit(1);
@@ -183,16 +205,33 @@ public final class ReplayDeadLetters {
         }
     }
 
-    /** Replays the dead letters under {@code root} (optionally one failure type and processing date). */
+    /** Replays the dead letters under {@code root} (optionally one failure type and processing date) no replay took before. */
     public static Result replay(Path root, Path input, String type, String date) throws IOException {
+        return replay(root, input, type, date, false);
+    }
+
+    /**
+     * Replays the dead letters under {@code root} (optionally one failure type and processing
+     * date); {@code again}: also those an earlier replay took.
+     */
+    public static Result replay(Path root, Path input, String type, String date, boolean again) throws IOException {
+        Set<String> takenBefore = again ? Set.of() : taken(root);
         List<String> texts = new ArrayList<>();
+        List<String> took = new ArrayList<>();
         long truncated = 0;
+        long skipped = 0;
         for (Path file : files(root)) {
             String path = file.toString();
             if ((type != null && !path.contains("/failure_type=" + type + "/")) || (date != null && !path.contains("/processing_date=" + date + "/"))) {
                 continue;
             }
+            String name = below(root, file);
+            if (takenBefore.contains(name)) {
+                skipped++;
+                continue;
+            }
             truncated += read(file, texts);
+            took.add(name);
         }
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         // Under the current hour of Firehose's layout: a running job lists that folder every monitor
@@ -208,7 +247,38 @@ public final class ReplayDeadLetters {
                 }
             }
         }
-        return new Result(texts.size(), truncated, texts.isEmpty() ? "(nothing to replay)" : object.toString());
+        String written = texts.isEmpty() ? "(nothing to replay)" : object.toString();
+        if (!took.isEmpty()) {
+            // After the object: a replay cut short in between leaves its files unmarked, and the next one sends them again.
+            Path list = new Path(new Path(root, REPLAYS), STAMP.format(now) + "-" + UUID.randomUUID() + ".txt");
+            try (FSDataOutputStream out = list.getFileSystem().create(list, FileSystem.WriteMode.NO_OVERWRITE)) {
+                out.write(("# replayed into " + written + "\n" + String.join("\n", took) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return new Result(texts.size(), truncated, written, skipped);
+    }
+
+    /** The dead-letter files, below the root, that earlier replays took. */
+    private static Set<String> taken(Path root) throws IOException {
+        Set<String> taken = new HashSet<>();
+        Path lists = new Path(root, REPLAYS);
+        FileSystem fs = lists.getFileSystem();
+        if (!fs.exists(lists)) {
+            return taken;
+        }
+        for (FileStatus list : fs.listStatus(lists)) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(fs.open(list.getPath()), StandardCharsets.UTF_8))) {
+                lines.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(taken::add);
+            }
+        }
+        return taken;
+    }
+
+    /** A file's path below the root, as the replay lists name it. */
+    private static String below(Path root, Path file) {
+        String prefix = root.toUri().getPath().replaceAll("/+$", "") + "/";
+        String path = file.toUri().getPath();
+        return path.startsWith(prefix) ? path.substring(prefix.length()) : path;
     }
 
     private static List<Path> files(Path root) throws IOException {
@@ -220,7 +290,9 @@ public final class ReplayDeadLetters {
         for (FileStatus status : fs.listStatus(root)) {
             String name = status.getPath().getName();
             if (status.isDir()) {
-                out.addAll(files(status.getPath()));
+                if (!name.startsWith("_") && !name.startsWith(".")) {
+                    out.addAll(files(status.getPath()));
+                }
             } else if (name.endsWith(".json.gz") && !name.startsWith(".") && !name.startsWith("_")) {
                 out.add(status.getPath());
             }
