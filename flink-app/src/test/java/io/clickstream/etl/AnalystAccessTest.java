@@ -120,20 +120,19 @@ class AnalystAccessTest {
         assertThat(reads).isNotEmpty().allMatch(r -> r.key.startsWith("dead-letter/"));
         assertThat(S3EndToEndTest.refusedByTheTemplate(template, analyst, reads)).hasSameSizeAs(reads);
 
-        String arn = "arn:aws:%s:eu-west-1:123456789012:%s";
         String database = template.resolveString(Map.of("Ref", "GlueDatabase"));
-        assertThat(analyst.evaluate("glue:GetTable", String.format(java.util.Locale.ROOT, arn, "glue", "table/" + database + "/clickstream_events"), Map.of()))
+        assertThat(analyst.evaluate("glue:GetTable", arn("glue", "table/" + database + "/clickstream_events"), Map.of()))
                 .isEqualTo(IamPolicy.Decision.ALLOW);
-        assertThat(analyst.evaluate("glue:GetTable", String.format(java.util.Locale.ROOT, arn, "glue", "table/" + database + "/dead_letters"), Map.of()))
+        assertThat(analyst.evaluate("glue:GetTable", arn("glue", "table/" + database + "/dead_letters"), Map.of()))
                 .isEqualTo(IamPolicy.Decision.IMPLICIT_DENY);
         String analytics = template.resolveString(Map.of("Ref", "AthenaWorkGroup"));
         String operations = template.resolveString(Map.of("Ref", "AthenaOperationsWorkGroup"));
-        assertThat(analyst.evaluate("athena:StartQueryExecution", String.format(java.util.Locale.ROOT, arn, "athena", "workgroup/" + analytics), Map.of()))
+        assertThat(analyst.evaluate("athena:StartQueryExecution", arn("athena", "workgroup/" + analytics), Map.of()))
                 .isEqualTo(IamPolicy.Decision.ALLOW);
-        assertThat(analyst.evaluate("athena:GetQueryResults", String.format(java.util.Locale.ROOT, arn, "athena", "workgroup/" + operations), Map.of()))
+        assertThat(analyst.evaluate("athena:GetQueryResults", arn("athena", "workgroup/" + operations), Map.of()))
                 .isEqualTo(IamPolicy.Decision.IMPLICIT_DENY);
         // The table browser shows names and columns of both tables, which hold no personal data.
-        assertThat(analyst.evaluate("athena:ListTableMetadata", String.format(java.util.Locale.ROOT, arn, "athena", "datacatalog/AwsDataCatalog"), Map.of()))
+        assertThat(analyst.evaluate("athena:ListTableMetadata", arn("athena", "datacatalog/AwsDataCatalog"), Map.of()))
                 .isEqualTo(IamPolicy.Decision.ALLOW);
     }
 
@@ -176,6 +175,11 @@ class AnalystAccessTest {
         }
         assertThat(out.lines).anyMatch(l -> l.startsWith(DEAD_LETTER_QUERY + ": "))
                 .noneMatch(l -> l.contains("FAILED") || l.startsWith("No folder"));
+    }
+
+    /** The ARN of a resource of the template's default stack (eu-west-1, account 123456789012). */
+    private static String arn(String service, String resource) {
+        return "arn:aws:" + service + ":eu-west-1:" + SamTemplate.ACCOUNT + ":" + resource;
     }
 
     private static String resultLocation(String workGroup) {
