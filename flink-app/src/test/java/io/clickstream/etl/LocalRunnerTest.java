@@ -485,6 +485,6 @@ class LocalRunnerTest {
     }
 
     private static int freePort() {
-        return io.clickstream.etl.deploy.LoopbackPorts.unused();
+        return io.clickstream.etl.local.LoopbackPorts.unused();
     }
 }

@@ -10,7 +10,6 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +123,7 @@ public final class LocalAthena implements AutoCloseable {
         if (!Files.isExecutable(trinoHome.resolve("bin/launcher"))) {
             throw new IllegalStateException("No Trino server at " + trinoHome.toAbsolutePath());
         }
-        int port = freePort();
+        int port = LoopbackPorts.unused();
         Path etc = work.resolve("etc");
         Path data = work.resolve("data");
         Files.createDirectories(etc.resolve("catalog"));
@@ -439,11 +438,6 @@ public final class LocalAthena implements AutoCloseable {
         Files.write(file, List.of(lines), StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     public static void main(String[] args) {
         EntryPoint.run(() -> runCommand(args));

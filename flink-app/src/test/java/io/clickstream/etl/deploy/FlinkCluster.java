@@ -345,6 +345,6 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        return LoopbackPorts.unused();
+        return io.clickstream.etl.local.LoopbackPorts.unused();
     }
 }

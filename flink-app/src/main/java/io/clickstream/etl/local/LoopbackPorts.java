@@ -1,4 +1,4 @@
-package io.clickstream.etl.deploy;
+package io.clickstream.etl.local;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,12 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Ports for a test to name in a Flink configuration (REST, RPC) before the process that binds them
- * starts. A port the kernel handed out for {@code new ServerSocket(0)} is free only until the next
- * bind to port 0: a Flink process binds its blob server, RPC and data ports that way, and once took
- * the very port named for its REST endpoint ("Could not start rest endpoint on any port in port
- * range 41905"). These come from below the kernel's ephemeral range, which a bind to port 0 never
- * uses, and never twice from one JVM.
+ * Ports to name in another process's configuration (Trino's HTTP port, a test cluster's REST and
+ * RPC ports) before that process binds them. A port the kernel handed out for
+ * {@code new ServerSocket(0)} is free only until the next bind to port 0: a Flink process binds its
+ * blob server, RPC and data ports that way, and once took the very port a test had named for its
+ * REST endpoint ("Could not start rest endpoint on any port in port range 41905"). These come from
+ * below the kernel's ephemeral range, which a bind to port 0 never uses, and never twice from one
+ * JVM.
  */
 public final class LoopbackPorts {
     private static final Path EPHEMERAL_RANGE = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");

@@ -1,4 +1,4 @@
-package io.clickstream.etl.deploy;
+package io.clickstream.etl.local;
 
 import org.junit.jupiter.api.Test;
 
