@@ -6,10 +6,15 @@ import io.clickstream.etl.deploy.SamTemplate;
 import io.clickstream.etl.local.LocalAthena;
 import io.clickstream.etl.metrics.PipelineMetrics;
 import io.clickstream.etl.sink.parquet.LakeSchema;
+import io.clickstream.etl.source.RawObjectSource;
 
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +158,32 @@ class SamTemplateTest {
                 .jobProperties(JobConfig.PROPERTY_GROUP);
         assertThat(crawled).doesNotContainKey("validation.earliest-year");
         assertThat(JobConfig.fromMap(crawled).earliestYear).isEqualTo(2000);
+    }
+
+    /**
+     * Flink fixes a job's key groups (its maximum parallelism) when it first starts, from the
+     * parallelism then, keeps them in every snapshot and refuses to restore them at a higher
+     * parallelism; MSF's autoscaling stops at them too. Whatever parallelism the stack first ran at,
+     * every later one it accepts must restore.
+     */
+    @Test
+    void everyParallelismTheStackAcceptsCanRestoreTheJobsState(@TempDir Path dir) {
+        Map<String, Object> parallelism = map(map(stack.template.get("Parameters")).get("Parallelism"));
+        int min = ((Number) parallelism.get("MinValue")).intValue();
+        int max = ((Number) parallelism.get("MaxValue")).intValue();
+        for (int first = min; first <= max; first++) {
+            assertThat(KeyGroupRangeAssignment.computeDefaultMaxParallelism(first)).as("key groups of a job first started at %d", first)
+                    .isGreaterThanOrEqualTo(max);
+        }
+        assertThat(KeyGroupRangeAssignment.computeDefaultMaxParallelism(Integer.parseInt(stack.parameter("Parallelism"))))
+                .as("the bound is Flink's, not lower").isEqualTo(max);
+
+        // The job leaves the number to Flink; one it set itself would be the bound instead.
+        StreamExecutionEnvironment env = TestEnvironments.withoutRestarts(2, 60_000);
+        JobConfig config = FolderJob.config(dir);
+        FolderJob.build(config, env, RawObjectSource.create(config));
+        assertThat(env.getStreamGraph(false).getJobGraph().getVertices()).hasSizeGreaterThan(1)
+                .allSatisfy(v -> assertThat(v.getMaxParallelism()).as(v.getName()).isEqualTo(JobVertex.MAX_PARALLELISM_DEFAULT));
     }
 
     @Test
