@@ -32,7 +32,7 @@ public final class JobConfig implements Serializable {
     public static final String PROPERTY_GROUP = "ClickstreamEtl";
 
     /** Fields the pseudonym option can hash. */
-    public static final Set<String> PSEUDONYM_CANDIDATES = Set.of("email", "ip_address", "user_id");
+    public static final Set<String> PSEUDONYM_CANDIDATES = Set.of("email", "ip_address", "user_id", "session_id");
     private static final Set<String> SECRET_KEYS = Set.of("pii.pseudonym-key", "s3.secret-key");
 
     /**

@@ -147,6 +147,12 @@ public final class PiiScrubber implements Serializable {
                 e.userId = null;
                 changed++;
             }
+            // In place, unlike the columns above: queries group and count sessions by session_id, and
+            // sessions a site keys by the visitor's address would otherwise all become one "[ip]".
+            if (pseudonymFields.contains("session_id") && e.sessionId != null) {
+                e.sessionId = pseudonym(e.sessionId);
+                changed++;
+            }
         }
         changed += count(e.userId, e.userId = scrubIdentifier(e.userId));
         // Ids and labels are not free text, but what sites put in them is not always what belongs

@@ -168,6 +168,8 @@ class JobConfigTest {
         m.remove("pii.pseudonym-key-secret");
         m.put("pii.pseudonym-key", "0123456789abcdef-secret");
         assertThat(JobConfig.fromMap(m).pseudonymFields).containsExactly("email", "user_id");
+        m.put("pii.pseudonym-fields", "session_id");
+        assertThat(JobConfig.fromMap(m).pseudonymFields).containsExactly("session_id");
     }
 
     @Test

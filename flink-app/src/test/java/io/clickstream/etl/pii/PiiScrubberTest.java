@@ -6,7 +6,10 @@ import io.clickstream.etl.model.ClickEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -401,6 +404,41 @@ class PiiScrubberTest {
         keyed.scrub(pseudonymised);
         assertThat(pseudonymised.userId).isNull();
         assertThat(pseudonymised.userIdHash).hasSize(64);
+    }
+
+    /**
+     * Sessions a site keys by the visitor's IP address all became one "[ip]" session; with a key and
+     * session_id among the pseudonym fields each keeps a session of its own, under a name that no
+     * longer holds the address.
+     */
+    @Test
+    void sessionsKeyedByAddressStayApartUnderPseudonyms() {
+        PiiScrubber keyed = new PiiScrubber(Set.of(), SECRETS, Set.of("email", "session_id"), "a-key-of-16-chars-or-more");
+        String[] sessions = {"81.2.69.160", "81.2.69.161", "81.2.69.160", "2a02:1f:2e::7", "b96ad462-573e-4dde-8590-7e6fd862639f"};
+        List<String> names = new ArrayList<>();
+        for (String session : sessions) {
+            ClickEvent e = event();
+            e.sessionId = session;
+            int changed = keyed.scrub(e);
+            assertThat(e.sessionId).matches("[0-9a-f]{64}");
+            assertThat(changed).isGreaterThanOrEqualTo(1);
+            names.add(e.sessionId);
+        }
+        assertThat(names.get(0)).isEqualTo(names.get(2));
+        assertThat(new HashSet<>(names)).hasSize(4);
+        // The pseudonym is the key's: another key gives other names.
+        ClickEvent other = event();
+        other.sessionId = sessions[0];
+        new PiiScrubber(Set.of(), SECRETS, Set.of("session_id"), "another-key-of-16-chars").scrub(other);
+        assertThat(other.sessionId).matches("[0-9a-f]{64}").isNotEqualTo(names.get(0));
+        // Without session_id among the fields the address is still removed, and the sessions merge.
+        PiiScrubber emailOnly = new PiiScrubber(Set.of(), SECRETS, Set.of("email"), "a-key-of-16-chars-or-more");
+        for (String session : new String[] {sessions[0], sessions[1]}) {
+            ClickEvent e = event();
+            e.sessionId = session;
+            emailOnly.scrub(e);
+            assertThat(e.sessionId).isEqualTo("[ip]");
+        }
     }
 
     @Test
