@@ -205,6 +205,23 @@ class SamTemplateTest {
         });
     }
 
+    /** CloudFormation checks the parameter against its pattern before the job ever sees it: both must agree. */
+    @Test
+    void thePseudonymFieldsParameterTakesWhatTheJobTakes() {
+        String pattern = (String) map(map(stack.template.get("Parameters")).get("PseudonymFields")).get("AllowedPattern");
+        for (String field : JobConfig.PSEUDONYM_CANDIDATES) {
+            assertThat(field).matches(pattern);
+        }
+        assertThat(String.join(",", JobConfig.PSEUDONYM_CANDIDATES)).matches(pattern);
+        for (String refused : new String[] {"", "country", "email,", "email,shoe_size", "EMAIL"}) {
+            assertThat(refused).as("refused by CloudFormation").doesNotMatch(pattern);
+        }
+        SamTemplate sessions = SamTemplate.load("eu-west-1", Map.of("PseudonymKeySecretArn",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf", "PseudonymFields", "session_id,user_id"));
+        assertThat(JobConfig.fromMap(sessions.jobProperties(JobConfig.PROPERTY_GROUP)).pseudonymFields)
+                .containsExactlyInAnyOrder("session_id", "user_id");
+    }
+
     @Test
     void pathsLineUpBetweenFirehoseTheJobTheCrawlerAndTheTables() {
         Map<String, String> keys = stack.jobProperties(JobConfig.PROPERTY_GROUP);
