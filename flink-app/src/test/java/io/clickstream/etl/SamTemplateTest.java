@@ -220,6 +220,11 @@ class SamTemplateTest {
                 "arn:aws:secretsmanager:eu-west-1:123456789012:secret:key-AbCdEf", "PseudonymFields", "session_id,user_id"));
         assertThat(JobConfig.fromMap(sessions.jobProperties(JobConfig.PROPERTY_GROUP)).pseudonymFields)
                 .containsExactlyInAnyOrder("session_id", "user_id");
+        assertThat(sessions.brokenRules()).isEmpty();
+        // Without a key the job would never see the fields: the stack refuses them, as the job does.
+        assertThat(SamTemplate.load("eu-west-1", Map.of("PseudonymFields", "session_id")).brokenRules())
+                .singleElement().asString().startsWith("PseudonymFieldsNeedAKey: PseudonymFields takes effect only with PseudonymKeySecretArn");
+        assertThat(stack.brokenRules()).isEmpty();
     }
 
     @Test

@@ -177,6 +177,30 @@ public final class SamTemplate {
         return evaluateCondition(map(template.get("Conditions")).get(name));
     }
 
+    /**
+     * The descriptions of the template's rule assertions these parameters break, as CloudFormation
+     * checks them before it creates or updates anything: each assertion of a rule whose condition
+     * holds (or that has none).
+     */
+    public List<String> brokenRules() {
+        List<String> broken = new ArrayList<>();
+        Object rules = template.get("Rules");
+        if (rules == null) {
+            return broken;
+        }
+        map(rules).forEach((name, r) -> {
+            Map<String, Object> rule = map(r);
+            if (!rule.containsKey("RuleCondition") || evaluateCondition(rule.get("RuleCondition"))) {
+                for (Object a : list(rule.get("Assertions"))) {
+                    if (!evaluateCondition(map(a).get("Assert"))) {
+                        broken.add(name + ": " + map(a).get("AssertDescription"));
+                    }
+                }
+            }
+        });
+        return broken;
+    }
+
     private boolean evaluateCondition(Object c) {
         Map<String, Object> fn = map(c);
         if (fn.containsKey("Condition")) {
